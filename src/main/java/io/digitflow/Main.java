@@ -1,17 +1,56 @@
 package io.digitflow;
 
+import io.digitflow.broker.LocalKafkaBroker;
 import io.digitflow.platform.NativeTuning;
+import io.digitflow.serve.LocalBrokerLauncher;
 import io.quarkus.picocli.runtime.PicocliRunner;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** Entry point: tunes the native libraries for this CPU, then hands the command line to picocli. */
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Entry point: tunes the native libraries for this CPU, starts the local broker when serving without
+ * a Kafka cluster, then hands the command line to picocli.
+ */
 @QuarkusMain
 public class Main {
+
+    /** Read by application.properties: HTTP and the Kafka channels exist only while serving. */
+    static final String SERVE_PROPERTY = "app.serve";
+
+    private static final Set<String> NOT_SERVING = Set.of("-h", "--help", "-V", "--version");
 
     public static void main(String... args) {
         // Before anything can load ND4J or OpenBLAS: they read these settings once, at load time.
         NativeTuning.apply();
-        Quarkus.run(PicocliRunner.class, args);
+        Optional<LocalKafkaBroker> broker = Optional.empty();
+        if (isServe(args)) {
+            System.setProperty(SERVE_PROPERTY, "true");
+            broker = LocalBrokerLauncher.startIfNoClusterConfigured();
+        }
+        Optional<LocalKafkaBroker> started = broker;
+        Quarkus.run(PicocliRunner.class, (exitCode, failure) -> {
+            // The app's consumers and producers are closed by now; the broker goes last.
+            started.ifPresent(LocalKafkaBroker::close);
+            if (failure != null) {
+                failure.printStackTrace();
+            }
+            System.exit(exitCode);
+        }, args);
+    }
+
+    /** serve is the default command: no arguments, "serve", or options only. */
+    static boolean isServe(String... args) {
+        for (String arg : args) {
+            if (NOT_SERVING.contains(arg)) {
+                return false;
+            }
+            if (!arg.startsWith("-")) {
+                return arg.equals("serve");
+            }
+        }
+        return true;
     }
 }

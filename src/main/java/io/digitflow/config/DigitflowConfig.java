@@ -1,0 +1,127 @@
+package io.digitflow.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every digitflow setting, under the prefix {@code digitflow}. */
+@ConfigMapping(prefix = "digitflow")
+public interface DigitflowConfig {
+
+    /** Folder for models, downloaded data, the local broker's data and extracted native libraries. */
+    Path home();
+
+    Data data();
+
+    Model model();
+
+    Topics topics();
+
+    Batch batch();
+
+    Input input();
+
+    Serve serve();
+
+    /** The inference engine: {@code nd4j}, or {@code constant} (answers 0, only to measure the Kafka-only ceiling). */
+    @WithDefault("nd4j")
+    String engine();
+
+    /** Topic names; every topic is configurable. */
+    interface Topics {
+        /** Images to classify; its partitions are the unit of parallelism. */
+        @WithDefault("digits.images")
+        String images();
+
+        /** One prediction per image, keyed like the input. */
+        @WithDefault("digits.predictions")
+        String predictions();
+
+        /** Records that could not be classified, untouched, with the reason in headers. */
+        @WithDefault("digits.images.dlq")
+        String deadLetters();
+
+        /** Partitions of the images topic when digitflow creates it. */
+        @WithDefault("3")
+        int imagesPartitions();
+    }
+
+    /** How records are grouped for the engine. */
+    interface Batch {
+        /** Most images per engine call; ND4J's throughput flattens out around 512. */
+        @WithDefault("512")
+        int maxSize();
+
+        /**
+         * How long the broker may hold a fetch to fill a batch (consumer fetch.max.wait.ms, with
+         * fetch.min.bytes = max-size images). Longer: fuller batches at moderate load; shorter: lower latency.
+         */
+        @WithDefault("5ms")
+        Duration maxWait();
+
+        /** Poll batches whose outputs may be awaiting the broker's acknowledgement at once (bounds memory). */
+        @WithDefault("4")
+        int maxInFlight();
+    }
+
+    /** Limits on what one input record may cost: a security boundary as much as a sanity check. */
+    interface Input {
+        /** Largest record value accepted; larger ones are dead-lettered unread. */
+        @WithDefault("1048576")
+        int maxRecordBytes();
+
+        /** Largest picture width or height accepted, read from the header before any pixel is decoded. */
+        @WithDefault("4096")
+        int maxPictureSide();
+
+        /** Largest picture area (width x height) accepted: the guard against decompression bombs. */
+        @WithDefault("16777216")
+        long maxPicturePixels();
+    }
+
+    /** The serve command. */
+    interface Serve {
+        /** Train a model with the default settings when none exists yet. */
+        @WithDefault("true")
+        boolean trainIfMissing();
+
+        /** Start consuming as soon as the app is up (tests); the serve command starts it otherwise. */
+        @WithDefault("false")
+        boolean autostart();
+    }
+
+    /** Where the MNIST files come from. */
+    interface Data {
+        /** A folder holding the four MNIST IDX files (gzip or raw); env DIGITFLOW_DATA. Unset: download. */
+        Optional<Path> dir();
+
+        /** The mirror the files are downloaded from when no folder is given; every file is checked against its known SHA-256. */
+        @WithDefault("https://storage.googleapis.com/cvdf-datasets/mnist/")
+        URI mirror();
+
+        /** Where downloaded files are kept; default {@code <home>/mnist}. */
+        Optional<Path> cacheDir();
+
+        /** How long one file's download may take before it is abandoned. */
+        @WithDefault("5m")
+        Duration downloadTimeout();
+    }
+
+    /** Where trained models live. */
+    interface Model {
+        /** The folder of model versions; default {@code <home>/models}. */
+        Optional<Path> dir();
+    }
+
+    default Path modelDir() {
+        return model().dir().orElse(home().resolve("models"));
+    }
+
+    default Path dataCacheDir() {
+        return data().cacheDir().orElse(home().resolve("mnist"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.digitflow.serve;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Ready only with a model loaded; Kafka's own readiness comes from the messaging extension. */
+@Readiness
+@ApplicationScoped
+public class ModelReadiness implements HealthCheck {
+
+    private final ModelService models;
+
+    public ModelReadiness(ModelService models) {
+        this.models = models;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return models.active()
+                .map(active -> HealthCheckResponse.named("model").up().withData("version", active.version()).build())
+                .orElseGet(() -> HealthCheckResponse.named("model").down().withData("version", "none").build());
+    }
+}

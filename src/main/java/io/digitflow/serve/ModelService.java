@@ -1,0 +1,96 @@
+package io.digitflow.serve;
+
+import io.digitflow.UserException;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.data.MnistRepository;
+import io.digitflow.inference.Classifier;
+import io.digitflow.inference.ConstantClassifier;
+import io.digitflow.inference.Nd4jClassifier;
+import io.digitflow.model.Hyperparameters;
+import io.digitflow.model.ModelArtifact;
+import io.digitflow.model.ModelStore;
+import io.digitflow.model.Trainer;
+import io.digitflow.model.TrainingJob;
+import io.digitflow.platform.Nd4jRuntime;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The model being served. Consumers ask {@link #active()} once per engine batch and keep a
+ * classifier of their own for that version, so a swap takes effect between batches, never within one.
+ */
+@ApplicationScoped
+public class ModelService {
+
+    /** The serving model and a warmed-up classifier that consumer threads copy. */
+    public record Active(String version, Classifier prototype, Optional<ModelArtifact> artifact) {
+    }
+
+    private final DigitflowConfig config;
+    private final MeterRegistry registry;
+    private volatile Active active;
+
+    public ModelService(DigitflowConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public Optional<Active> active() {
+        return Optional.ofNullable(active);
+    }
+
+    /** Loads the newest local model, training one first if there is none and that is allowed. */
+    public synchronized Active ensureLoaded(Trainer.Progress progress) {
+        if (active != null) {
+            return active;
+        }
+        if (config.engine().equals("constant")) {
+            Log.warn("digitflow.engine=constant: every image is answered 0; for measuring Kafka throughput only");
+            return activate(new Active("constant", new ConstantClassifier("constant"), Optional.empty()));
+        }
+        Log.infof("ND4J: %s", Nd4jRuntime.describe().summary());
+        ModelStore store = new ModelStore(config.modelDir());
+        Optional<Path> newest = store.newest();
+        ModelArtifact artifact;
+        if (newest.isPresent()) {
+            artifact = ModelArtifact.load(newest.get());
+        } else if (config.serve().trainIfMissing()) {
+            Log.infof("No model in %s yet: training one with the default settings", store.folder());
+            MnistRepository data = new MnistRepository(config.data().dir(), config.data().mirror(),
+                    config.dataCacheDir(), java.net.http.HttpClient.newHttpClient());
+            artifact = new TrainingJob().run(data.load(), Hyperparameters.defaults(), store, null, progress).artifact();
+        } else {
+            throw new UserException(store.folder() + ": no model to serve; run `digitflow train` first");
+        }
+        return activate(artifact);
+    }
+
+    /** Makes {@code artifact} the serving model, after a warm-up call on its classifier. */
+    public Active activate(ModelArtifact artifact) {
+        Classifier classifier = new Nd4jClassifier(artifact.network(), artifact.version(), config.batch().maxSize());
+        return activate(new Active(artifact.version(), classifier, Optional.of(artifact)));
+    }
+
+    private synchronized Active activate(Active next) {
+        next.prototype().classify(new byte[][]{new byte[784]}, 1, new float[Classifier.CLASSES]);
+        Active previous = active;
+        active = next;
+        Gauge.builder("digitflow.model.active", () -> active != null && active.version().equals(next.version()) ? 1 : 0)
+                .description("1 for the model version being served")
+                .tags(Tags.of("version", next.version()))
+                .register(registry);
+        Log.infof("Serving model %s%s", next.version(), next.artifact()
+                .map(a -> String.format(" (test accuracy %.4f, %s)", a.metadata().testAccuracy(), a.folder()))
+                .orElse(""));
+        if (previous != null) {
+            previous.prototype().close();
+        }
+        return next;
+    }
+}

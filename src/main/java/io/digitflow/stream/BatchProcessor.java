@@ -1,0 +1,125 @@
+package io.digitflow.stream;
+
+import io.digitflow.inference.Classifier;
+import io.digitflow.input.DecodedImage;
+import io.digitflow.input.ImageDecoder;
+import io.digitflow.input.InvalidInputException;
+import io.digitflow.input.Reason;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * Turns one poll batch of image records into its output records, in input order: a prediction for
+ * every image that decodes, a dead letter for every one that does not. Bad records never stop the
+ * good ones. Good images are classified in engine batches of at most {@code maxBatch}, each by
+ * exactly one model. Not thread-safe: it reuses its buffers; one per consumer thread.
+ */
+public final class BatchProcessor {
+
+    private static final byte[] JSON_TYPE = "application/json".getBytes(UTF_8);
+    static final String CONTENT_TYPE = "content-type";
+
+    private final ImageDecoder decoder;
+    private final int maxBatch;
+    private final String predictionsTopic;
+    private final String dlqTopic;
+    private final PredictionJson json = new PredictionJson();
+    private final byte[][] images;
+    private final int[] positions;
+    private final String[] ids;
+    private final float[] probabilities;
+
+    public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic) {
+        this.decoder = decoder;
+        this.maxBatch = maxBatch;
+        this.predictionsTopic = predictionsTopic;
+        this.dlqTopic = dlqTopic;
+        this.images = new byte[maxBatch][];
+        this.positions = new int[maxBatch];
+        this.ids = new String[maxBatch];
+        this.probabilities = new float[maxBatch * Classifier.CLASSES];
+    }
+
+    /** What one poll batch became. {@code engineBatches} holds the size of each classifier call. */
+    public record Output(List<ProducerRecord<String, byte[]>> records, int predictions,
+                         Map<Reason, Integer> deadLetters, List<Integer> engineBatches, List<String> models) {
+    }
+
+    /**
+     * @param classifier asked once per engine batch, so a model swapped in between two engine
+     *                   batches is used from the next one on, never within one
+     */
+    public Output process(List<ConsumerRecord<String, byte[]>> batch, Supplier<Classifier> classifier) {
+        @SuppressWarnings("unchecked")
+        ProducerRecord<String, byte[]>[] out = new ProducerRecord[batch.size()];
+        Map<Reason, Integer> deadLetters = new EnumMap<>(Reason.class);
+        List<Integer> engineBatches = new ArrayList<>();
+        List<String> models = new ArrayList<>();
+        int pending = 0;
+        int predictions = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            ConsumerRecord<String, byte[]> record = batch.get(i);
+            try {
+                DecodedImage image = decoder.decode(record.value(), contentType(record.headers()));
+                images[pending] = image.pixels();
+                ids[pending] = image.idOrNull() != null ? image.idOrNull() : record.key();
+                positions[pending] = i;
+                pending++;
+            } catch (InvalidInputException e) {
+                out[i] = DeadLetters.of(record, dlqTopic, e);
+                deadLetters.merge(e.reason(), 1, Integer::sum);
+            }
+            if (pending == maxBatch || (i == batch.size() - 1 && pending > 0)) {
+                Classifier engine = classifier.get();
+                engine.classify(images, pending, probabilities);
+                engineBatches.add(pending);
+                models.add(engine.version());
+                long now = System.currentTimeMillis();
+                for (int k = 0; k < pending; k++) {
+                    out[positions[k]] = prediction(batch.get(positions[k]), ids[k], k, engine.version(), now);
+                    images[k] = null;
+                }
+                predictions += pending;
+                pending = 0;
+            }
+        }
+        return new Output(List.of(out), predictions, deadLetters, engineBatches, models);
+    }
+
+    private ProducerRecord<String, byte[]> prediction(ConsumerRecord<String, byte[]> input, String id, int k,
+                                                      String model, long now) {
+        int digit = Classifier.argmax(probabilities, k);
+        double latencyMs = Math.max(0, now - input.timestamp());
+        byte[] value = json.write(id, digit, probabilities, k * Classifier.CLASSES, model, input.partition(),
+                input.offset(), latencyMs);
+        return new ProducerRecord<>(predictionsTopic, null, input.key(), value, predictionHeaders(input.headers()));
+    }
+
+    /** The input's headers (correlation id, trace context, ...), with the content type now JSON. */
+    private static Headers predictionHeaders(Headers input) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : input) {
+            if (!header.key().equalsIgnoreCase(CONTENT_TYPE)) {
+                headers.add(header);
+            }
+        }
+        headers.add(CONTENT_TYPE, JSON_TYPE);
+        return headers;
+    }
+
+    static String contentType(Headers headers) {
+        Header header = headers.lastHeader(CONTENT_TYPE);
+        return header == null || header.value() == null ? null : new String(header.value(), UTF_8);
+    }
+}

@@ -1,0 +1,93 @@
+package io.digitflow.stream;
+
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.inference.Classifier;
+import io.digitflow.input.DecodeLimits;
+import io.digitflow.input.ImageDecoder;
+import io.digitflow.serve.ModelService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Reads {@code digits.images} in poll batches and writes, in input order, a prediction to
+ * {@code digits.predictions} or a dead letter to {@code digits.images.dlq} for every record.
+ *
+ * <p>At-least-once: a poll batch is acknowledged (so its offsets may be committed) only once the
+ * broker has acknowledged all its outputs. Batches run one at a time on one worker thread, which
+ * keeps order per partition; the next batch is classified while the previous one's outputs are
+ * still in flight, up to {@code digitflow.batch.max-in-flight} batches.
+ */
+@ApplicationScoped
+public class ImageStream {
+
+    /** The SmallRye channel mapped to the images topic. */
+    public static final String CHANNEL = "images";
+
+    private final ModelService models;
+    private final OutputProducer output;
+    private final StreamMetrics metrics;
+    private final BatchProcessor processor;
+    private final Semaphore inFlight;
+    private Classifier classifier;
+
+    public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics) {
+        this.models = models;
+        this.output = output;
+        this.metrics = metrics;
+        DecodeLimits limits = new DecodeLimits(config.input().maxRecordBytes(), config.input().maxPictureSide(),
+                config.input().maxPictureSide(), config.input().maxPicturePixels(), DecodeLimits.DEFAULTS.maxJsonDepth());
+        this.processor = new BatchProcessor(new ImageDecoder(limits), config.batch().maxSize(),
+                config.topics().predictions(), config.topics().deadLetters());
+        this.inFlight = new Semaphore(config.batch().maxInFlight());
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking(value = "inference", ordered = true)
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<String, byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .orElseThrow().getRecords();
+        List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
+        records.forEach(list::add);
+        long start = System.nanoTime();
+        BatchProcessor.Output out = processor.process(list, this::classifier);
+        metrics.batch(out, list.size(), System.nanoTime() - start);
+        inFlight.acquire();
+        output.sendAll(out.records()).whenComplete((ok, error) -> {
+            inFlight.release();
+            if (error != null) {
+                batch.nack(error);
+                return;
+            }
+            long now = System.currentTimeMillis();
+            for (ConsumerRecord<String, byte[]> record : list) {
+                metrics.latency(now - record.timestamp());
+            }
+            batch.ack();
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** This thread's classifier for the serving model; replaced when the model changes. */
+    private Classifier classifier() {
+        ModelService.Active active = models.active().orElseThrow(() -> new IllegalStateException("no model loaded"));
+        if (classifier == null || !classifier.version().equals(active.version())) {
+            if (classifier != null) {
+                classifier.close();
+            }
+            classifier = active.prototype().copy();
+        }
+        return classifier;
+    }
+}

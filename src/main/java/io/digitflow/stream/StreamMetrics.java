@@ -1,0 +1,53 @@
+package io.digitflow.stream;
+
+import io.digitflow.input.Reason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The stream's Prometheus metrics: records in and out, dead letters by reason, batch sizes, timings. */
+@ApplicationScoped
+public class StreamMetrics {
+
+    private final Counter recordsIn;
+    private final Counter predictions;
+    private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
+    private final DistributionSummary engineBatch;
+    private final Timer inference;
+    private final Timer latency;
+
+    public StreamMetrics(MeterRegistry registry) {
+        recordsIn = Counter.builder("digitflow.records.in").description("Image records consumed").register(registry);
+        predictions = Counter.builder("digitflow.predictions.out").description("Predictions produced")
+                .register(registry);
+        for (Reason reason : Reason.values()) {
+            deadLetters.put(reason, Counter.builder("digitflow.dead.letters").tag("reason", reason.code())
+                    .description("Records sent to the dead-letter topic").register(registry));
+        }
+        engineBatch = DistributionSummary.builder("digitflow.engine.batch.size").description("Images per engine call")
+                .publishPercentileHistogram().register(registry);
+        inference = Timer.builder("digitflow.batch.processing").description("Decoding and inference of one poll batch")
+                .publishPercentileHistogram().register(registry);
+        latency = Timer.builder("digitflow.latency").description("From the input record's timestamp to its output acknowledged by the broker")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+    }
+
+    void batch(BatchProcessor.Output output, int records, long processingNanos) {
+        recordsIn.increment(records);
+        predictions.increment(output.predictions());
+        output.deadLetters().forEach((reason, count) -> deadLetters.get(reason).increment(count));
+        output.engineBatches().forEach(engineBatch::record);
+        inference.record(Duration.ofNanos(processingNanos));
+    }
+
+    void latency(long millis) {
+        latency.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+}
