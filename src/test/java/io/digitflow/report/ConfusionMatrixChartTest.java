@@ -70,6 +70,17 @@ class ConfusionMatrixChartTest {
     }
 
     @Test
+    void drawsASmallMatrixWithADigitThatNeverOccurred() throws Exception {
+        Path png = Samples.png("confusion-matrix-3-classes.png");
+
+        ConfusionMatrixChart.write(new int[][] {{8, 2, 0}, {0, 0, 0}, {1, 0, 9}}, png);
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(Samples.distinctColours(image)).isGreaterThan(20);
+        assertThat(ConfusionMatrixChart.title(new int[][] {{8, 2, 0}, {0, 0, 0}, {1, 0, 9}})).contains("85.00%");
+    }
+
+    @Test
     void rejectsAMatrixThatIsNotSquare() {
         assertThatThrownBy(() -> ConfusionMatrixChart.render(new int[][] {{1, 2}, {3}}, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not square");
