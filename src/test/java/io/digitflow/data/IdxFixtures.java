@@ -9,10 +9,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Small synthetic IDX files for tests, so bad-data cases run without the real MNIST download. */
 final class IdxFixtures {
+
+    static final int TRAIN_COUNT = 3;
+    static final int TEST_COUNT = 2;
 
     private IdxFixtures() {
     }
@@ -65,5 +70,29 @@ final class IdxFixtures {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The content of the four standard files, keyed by their .gz names: train labels start at 5, test at 7. */
+    static Map<String, byte[]> mnistContent() {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(MnistFiles.TRAIN_IMAGES, images(TRAIN_COUNT));
+        files.put(MnistFiles.TRAIN_LABELS, labels(TRAIN_COUNT, 5));
+        files.put(MnistFiles.TEST_IMAGES, images(TEST_COUNT));
+        files.put(MnistFiles.TEST_LABELS, labels(TEST_COUNT, 7));
+        return files;
+    }
+
+    /** The same files gzipped, as a mirror serves them. */
+    static Map<String, byte[]> mnistGzipped() {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        mnistContent().forEach((name, content) -> files.put(name, gzip(content)));
+        return files;
+    }
+
+    /** Expected content SHA-256 of the synthetic files, standing in for {@link MnistFiles#CONTENT_SHA256}. */
+    static Map<String, String> contentSha256() {
+        Map<String, String> sums = new LinkedHashMap<>();
+        mnistContent().forEach((name, content) -> sums.put(name, sha256(content)));
+        return sums;
     }
 }
