@@ -52,7 +52,7 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         ModelArtifact artifact = model.load(config);
-        MnistSplit test = data.repository(config).loadTest();
+        MnistSplit test = data.repository(config).loadTest().split();
         Evaluation evaluation;
         try (Nd4jClassifier classifier = new Nd4jClassifier(artifact.network(), artifact.version(), 1000)) {
             evaluation = Evaluation.of(classifier, test);

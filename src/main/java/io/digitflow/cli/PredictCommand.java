@@ -63,7 +63,7 @@ public class PredictCommand implements Callable<Integer> {
         byte[] pixels;
         Integer label = null;
         if (source.mnistTest != null) {
-            MnistSplit test = data.repository(config).loadTest();
+            MnistSplit test = data.repository(config).loadTest().split();
             int n = source.mnistTest;
             if (n < 0 || n >= test.count()) {
                 throw new UserException("--mnist-test " + n + ": out of range, the test set has images 0 to "

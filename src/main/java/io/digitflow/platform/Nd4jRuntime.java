@@ -1,5 +1,7 @@
 package io.digitflow.platform;
 
+import com.sun.jna.NativeLibrary;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -31,8 +33,16 @@ public final class Nd4jRuntime {
             case 2 -> "avx2";
             default -> "generic";
         };
-        String blasCore = openblas_nolapack.openblas_get_corename().getString();
-        int blasThreads = openblas_nolapack.openblas_get_num_threads();
+        String blasCore = "unknown";
+        int blasThreads = -1;
+        try {
+            // The JavaCPP preset does not map these two; the library is loaded already, so ask it directly.
+            NativeLibrary blas = NativeLibrary.getInstance(Loader.load(openblas_nolapack.class));
+            blasCore = blas.getFunction("openblas_get_corename").invokeString(new Object[0], false);
+            blasThreads = blas.getFunction("openblas_get_num_threads").invokeInt(new Object[0]);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            blasCore = "unknown (" + e.getMessage() + ")";
+        }
         int ompThreads = Nd4j.getEnvironment().maxThreads();
         return new BackendInfo(backend, NativeTuning.nd4jBinary(), binary, blasCore, blasThreads, ompThreads,
                 CpuFeatures.detect().modelName());

@@ -5,7 +5,7 @@ import io.digitflow.inference.Classifier;
 import io.digitflow.input.DecodeLimits;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.serve.ModelService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,0 +1,63 @@
+package io.digitflow.stream;
+
+import io.digitflow.broker.KafkaTestResource;
+import io.digitflow.broker.TopicSetup;
+import io.digitflow.broker.TopicSpec;
+import io.digitflow.support.TestModels;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service under test, wired to the test broker: topics of its own (named by the "prefix" init
+ * argument, so test classes do not read each other's records), a trained model in the test home,
+ * and the images channel started as soon as the app is up.
+ */
+public class ServingTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private String prefix;
+    private final Map<String, String> overrides = new java.util.HashMap<>();
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        prefix = initArgs.getOrDefault("prefix", "test");
+        // Every other argument is a configuration override for this test class.
+        initArgs.forEach((k, v) -> {
+            if (!k.equals("prefix")) {
+                overrides.put(k, v);
+            }
+        });
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String bootstrap = KafkaTestResource.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicSetup.ensure(admin, List.of(
+                    new TopicSpec(prefix + ".images", 3, Map.of()),
+                    new TopicSpec(prefix + ".predictions", 3, Map.of()),
+                    new TopicSpec(prefix + ".images.dlq", 1, Map.of())), Duration.ofSeconds(30));
+        }
+        TestModels.ensure();
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "digitflow.home", TestModels.HOME.toString(),
+                "digitflow.topics.images", prefix + ".images",
+                "digitflow.topics.predictions", prefix + ".predictions",
+                "digitflow.topics.dead-letters", prefix + ".images.dlq",
+                "digitflow.consumer-group", prefix + "-service",
+                "app.serve", "true",
+                "digitflow.serve.autostart", "true"));
+        config.putAll(overrides);
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // The broker is shared by the whole test JVM; KafkaTestResource stops it.
+    }
+}

@@ -1,0 +1,171 @@
+package io.digitflow.stream;
+
+import io.digitflow.data.MnistSplit;
+import io.digitflow.serve.ModelService;
+import io.digitflow.support.KafkaClients;
+import io.digitflow.support.Pictures;
+import io.digitflow.support.TestMnist;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole MNIST test set and a mix of formats through the service on a real broker. */
+@QuarkusTest
+@QuarkusTestResource(value = ServingTestResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "prefix", value = "e2e"))
+class StreamEndToEndTest {
+
+    private static final int JSON_FLAT = 100;
+    private static final int JSON_ROWS = 100;
+    private static final int PNG = 50;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "digitflow.topics.images")
+    String images;
+    @ConfigProperty(name = "digitflow.topics.predictions")
+    String predictions;
+    @Inject
+    ModelService models;
+
+    @Test
+    void everyImageGetsOnePredictionKeyedAndOrderedLikeItsInput() throws Exception {
+        MnistSplit test = TestMnist.get().test();
+        Map<String, Integer> labels = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+            for (int i = 0; i < test.count(); i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("correlation-id", ("corr-" + i).getBytes(UTF_8));
+                headers.add("traceparent", ("00-" + String.format("%032x", i) + "-00f067aa0ba902b7-01").getBytes(UTF_8));
+                if (i % 2 == 0) { // the other half is recognised by its length alone
+                    headers.add("content-type", "application/x-digit-u8".getBytes(UTF_8));
+                }
+                producer.send(new ProducerRecord<>(images, null, "raw-" + i, test.image(i), headers));
+                labels.put("raw-" + i, test.label(i));
+            }
+            for (int i = 0; i < JSON_FLAT; i++) {
+                producer.send(json("json-" + i, flatJson(test.image(i)), null));
+                labels.put("json-" + i, test.label(i));
+            }
+            for (int i = 0; i < JSON_ROWS; i++) {
+                producer.send(json("rows-" + i, rowsJson(test.image(i), "id-" + i), "application/json"));
+                labels.put("rows-" + i, test.label(i));
+            }
+            for (int i = 0; i < PNG; i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("content-type", "image/png".getBytes(UTF_8));
+                producer.send(new ProducerRecord<>(images, null, "png-" + i, Pictures.darkOnLight(test.image(i), 3, "png"),
+                        headers));
+                labels.put("png-" + i, test.label(i));
+            }
+            producer.flush();
+        }
+        int expected = labels.size();
+
+        List<ConsumerRecord<String, byte[]>> out = KafkaClients.readUntil(bootstrap, predictions,
+                r -> labels.containsKey(r.key()), got -> got.size() >= expected, Duration.ofMinutes(3));
+
+        assertThat(out).hasSize(expected);
+        Map<String, List<ConsumerRecord<String, byte[]>>> byKey = out.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key));
+        assertThat(byKey).as("one prediction per input").hasSize(expected);
+
+        int rawCorrect = 0;
+        int pngCorrect = 0;
+        for (ConsumerRecord<String, byte[]> record : out) {
+            Prediction p = PredictionJson.read(record.value());
+            float sum = 0;
+            for (float v : p.probabilities()) {
+                sum += v;
+            }
+            assertThat(sum).as("probabilities of %s", record.key()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(p.probabilities()).hasSize(10);
+            assertThat(p.confidence()).isEqualTo(p.probabilities()[p.digit()]);
+            assertThat(p.model()).isEqualTo(models.active().orElseThrow().version());
+            assertThat(header(record, "content-type")).isEqualTo("application/json");
+            boolean correct = p.digit() == labels.get(record.key());
+            if (record.key().startsWith("raw-")) {
+                int i = Integer.parseInt(record.key().substring(4));
+                assertThat(header(record, "correlation-id")).isEqualTo("corr-" + i);
+                assertThat(header(record, "traceparent")).startsWith("00-" + String.format("%032x", i));
+                assertThat(p.id()).isEqualTo(record.key());
+                rawCorrect += correct ? 1 : 0;
+            } else if (record.key().startsWith("rows-")) {
+                assertThat(p.id()).isEqualTo("id-" + record.key().substring(5));
+            } else if (record.key().startsWith("png-")) {
+                pngCorrect += correct ? 1 : 0;
+            }
+        }
+        double accuracy = rawCorrect / (double) test.count();
+        double modelAccuracy = models.active().orElseThrow().artifact().orElseThrow().metadata().testAccuracy();
+        assertThat(accuracy).as("streamed accuracy vs the model's test accuracy").isEqualTo(modelAccuracy);
+        assertThat(pngCorrect).as("dark-on-light PNGs at 3x classified right").isGreaterThanOrEqualTo(PNG * 9 / 10);
+        assertOrderKeptPerPartition(out);
+    }
+
+    /** Within each pair (input partition, output partition) the input offsets only go up. */
+    private static void assertOrderKeptPerPartition(List<ConsumerRecord<String, byte[]>> out) {
+        Map<String, Long> last = new HashMap<>();
+        List<ConsumerRecord<String, byte[]>> inOutputOrder = out.stream()
+                .sorted(java.util.Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
+                        .thenComparingLong(ConsumerRecord::offset))
+                .toList();
+        for (ConsumerRecord<String, byte[]> record : inOutputOrder) {
+            Prediction p = PredictionJson.read(record.value());
+            String pair = p.partition() + "->" + record.partition();
+            Long previous = last.put(pair, p.offset());
+            if (previous != null) {
+                assertThat(p.offset()).as("input offsets from %s", pair).isGreaterThan(previous);
+            }
+        }
+    }
+
+    private ProducerRecord<String, byte[]> json(String key, String body, String contentType) {
+        RecordHeaders headers = new RecordHeaders();
+        if (contentType != null) {
+            headers.add("content-type", contentType.getBytes(UTF_8));
+        }
+        return new ProducerRecord<>(images, null, key, body.getBytes(UTF_8), headers);
+    }
+
+    static String flatJson(byte[] pixels) {
+        StringBuilder sb = new StringBuilder("{\"pixels\":[");
+        for (int p = 0; p < pixels.length; p++) {
+            sb.append(p == 0 ? "" : ",").append(pixels[p] & 0xFF);
+        }
+        return sb.append("]}").toString();
+    }
+
+    static String rowsJson(byte[] pixels, String id) {
+        StringBuilder sb = new StringBuilder("{\"id\":\"" + id + "\",\"pixels\":[");
+        for (int r = 0; r < 28; r++) {
+            sb.append(r == 0 ? "[" : ",[");
+            for (int c = 0; c < 28; c++) {
+                sb.append(c == 0 ? "" : ",").append(pixels[r * 28 + c] & 0xFF);
+            }
+            sb.append(']');
+        }
+        return sb.append("]}").toString();
+    }
+
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), UTF_8);
+    }
+}
