@@ -1,0 +1,15 @@
+package io.digitflow.input;
+
+/**
+ * One decoded digit: 784 bytes in MNIST's layout, the id a JSON record carried (else null), and the format read.
+ *
+ * <p>For {@link InputFormat#RAW} {@code pixels} is the record value itself, not a copy: callers must not
+ * mutate it. Record equality compares the array by reference.
+ */
+public record DecodedImage(byte[] pixels, String idOrNull, InputFormat format) {
+
+    /** Side of the square image. */
+    public static final int SIDE = 28;
+    /** Number of pixels, the length of {@link #pixels()}. */
+    public static final int PIXELS = SIDE * SIDE;
+}

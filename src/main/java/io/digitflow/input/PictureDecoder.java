@@ -1,0 +1,96 @@
+package io.digitflow.input;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes a PNG or JPEG with javax.imageio into grey luminance, refusing a canvas larger than the limits
+ * from its header, before any pixel is decoded.
+ */
+final class PictureDecoder {
+
+    static {
+        // Records are already in memory; a disk cache would only add temp files,
+        // and fail where the temp directory is read-only.
+        ImageIO.setUseCache(false);
+    }
+
+    private final DecodeLimits limits;
+
+    PictureDecoder(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    GreyImage decode(byte[] bytes, InputFormat format) throws InvalidInputException {
+        requireSignature(bytes, format);
+        // A fresh reader per picture: ImageReader is not thread-safe, and the decoder is shared by consumers.
+        ImageReader reader = newReader(format);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true); // metadata is ignored: it is not needed and can be large
+            requireWithinLimits(reader.getWidth(0), reader.getHeight(0), format);
+            List<String> warnings = new ArrayList<>(1);
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage image = reader.read(0);
+            if (!warnings.isEmpty()) {
+                // The JPEG reader only warns about a truncated or corrupt stream and fills the rest with grey;
+                // a digit half made up is worse than a dead letter.
+                throw undecodable(format, String.join("; ", warnings), null);
+            }
+            return Luminance.of(image);
+        } catch (IOException | RuntimeException e) {
+            // Image plugins throw runtime exceptions on some corrupt input, not only IIOException.
+            throw undecodable(format, messages(e), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private void requireWithinLimits(int width, int height, InputFormat format) throws InvalidInputException {
+        if (width > limits.maxPictureWidth() || height > limits.maxPictureHeight()
+                || (long) width * height > limits.maxPicturePixels()) {
+            throw new InvalidInputException(Reason.PICTURE_TOO_LARGE, format + " declares " + width + "x" + height
+                    + " pixels; the limit is " + limits.maxPictureWidth() + "x" + limits.maxPictureHeight()
+                    + " and " + limits.maxPicturePixels() + " pixels in all");
+        }
+    }
+
+    /** A mislabelled record is named as such rather than reported as whatever the wrong reader says. */
+    private static void requireSignature(byte[] bytes, InputFormat format) throws InvalidInputException {
+        boolean matches = format == InputFormat.PNG ? FormatDetector.isPng(bytes) : FormatDetector.isJpeg(bytes);
+        if (!matches) {
+            throw undecodable(format, "the bytes do not start with the " + format + " signature", null);
+        }
+    }
+
+    private static ImageReader newReader(InputFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("this JVM has no javax.imageio reader for " + format);
+        }
+        return readers.next();
+    }
+
+    private static InvalidInputException undecodable(InputFormat format, String why, Throwable cause) {
+        return new InvalidInputException(Reason.UNDECODABLE_PICTURE, "undecodable " + format + ": " + why, cause);
+    }
+
+    /** "Error reading PNG image data: Unexpected end of ZLIB input stream": the cause says what went wrong. */
+    private static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 300; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package io.digitflow.input;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/** Builds test pictures: grey canvases, their PNG and JPEG encodings, and hand-made PNG headers. */
+final class Pictures {
+
+    private Pictures() {
+    }
+
+    /** A grey canvas filled with {@code background}. */
+    static BufferedImage canvas(int width, int height, int background) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setSample(x, y, 0, background);
+            }
+        }
+        return image;
+    }
+
+    /** Fills the rectangle [x0, x1) x [y0, y1) of a grey canvas with {@code level}. */
+    static BufferedImage fill(BufferedImage image, int x0, int y0, int x1, int y1, int level) {
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                image.getRaster().setSample(x, y, 0, level);
+            }
+        }
+        return image;
+    }
+
+    static byte[] png(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] jpeg(BufferedImage image, float quality) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A well-formed 8-bit grey PNG that declares {@code width x height} but carries one compressed scanline:
+     * cheap to build, and a reader that trusted the header would try to allocate the whole canvas.
+     */
+    static byte[] pngDeclaring(int width, int height) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            DataOutputStream ihdr = new DataOutputStream(header);
+            ihdr.writeInt(width);
+            ihdr.writeInt(height);
+            ihdr.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit, greyscale, deflate, adaptive filter, no interlace
+            chunk(out, "IHDR", header.toByteArray());
+            chunk(out, "IDAT", deflate(new byte[1 + 16])); // filter byte + a few pixels, far short of a row
+            chunk(out, "IEND", new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt(data.length);
+        out.write(name);
+        out.write(data);
+        out.writeInt((int) crc.getValue());
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater();
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] buffer = new byte[64 + data.length];
+        int length = deflater.deflate(buffer);
+        deflater.end();
+        return Arrays.copyOf(buffer, length);
+    }
+}
