@@ -4,11 +4,13 @@ import io.digitflow.broker.LocalKafkaBroker;
 import io.digitflow.platform.NativeTuning;
 import io.digitflow.serve.LocalBrokerLauncher;
 import io.quarkus.picocli.runtime.PicocliRunner;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Entry point: tunes the native libraries for this CPU, starts the local broker when serving without
@@ -28,16 +30,15 @@ public class Main {
         Optional<LocalKafkaBroker> broker = Optional.empty();
         if (isServe(args)) {
             System.setProperty(SERVE_PROPERTY, "true");
+            System.setProperty("app.messaging-log-level", "INFO");
             broker = LocalBrokerLauncher.startIfNoClusterConfigured();
         }
         Optional<LocalKafkaBroker> started = broker;
+        BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         Quarkus.run(PicocliRunner.class, (exitCode, failure) -> {
             // The app's consumers and producers are closed by now; the broker goes last.
             started.ifPresent(LocalKafkaBroker::close);
-            if (failure != null) {
-                failure.printStackTrace();
-            }
-            System.exit(exitCode);
+            exit.accept(exitCode, failure);
         }, args);
     }
 

@@ -23,7 +23,8 @@ class CommandLineSetup {
             if (problem == null) {
                 throw e;
             }
-            cmd.getErr().println("digitflow " + cmd.getCommandName() + ": " + problem);
+            // System.err as it is now (tests capture it per launch), not the writer picocli took at start-up.
+            System.err.println("digitflow " + cmd.getCommandName() + ": " + problem);
             return USER_ERROR;
         });
     }

@@ -60,8 +60,8 @@ public class TrainCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Hyperparameters hp = new Hyperparameters(epochs, batchSize, learningRate, Hyperparameters.DEFAULT_RHO,
                 Hyperparameters.DEFAULT_EPSILON, seed);
-        Log.infof("ND4J: %s", Nd4jRuntime.describe().summary());
         MnistData mnist = data.repository(config).load();
+        Log.infof("ND4J: %s", Nd4jRuntime.describe().summary());
         out.printf(Locale.ROOT, "MNIST: %,d training and %,d test images from %s%n",
                 mnist.train().count(), mnist.test().count(), mnist.source());
         TrainingJob.Outcome outcome = new TrainingJob().run(mnist, hp, new ModelStore(config.modelDir()), output,

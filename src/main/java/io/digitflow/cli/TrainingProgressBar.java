@@ -13,7 +13,6 @@ import java.util.Locale;
  */
 final class TrainingProgressBar implements Trainer.Progress {
 
-    private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintStream out;
@@ -51,12 +50,7 @@ final class TrainingProgressBar implements Trainer.Progress {
     }
 
     static String line(int step, int steps, double seconds, double imagesPerSecond, double loss, double accuracy) {
-        int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
-        StringBuilder bar = new StringBuilder(WIDTH);
-        for (int i = 0; i < WIDTH; i++) {
-            bar.append(i < filled ? '=' : i == filled ? '>' : '.');
-        }
-        return String.format(Locale.ROOT, "%d/%d [%s] - %.1fs %,.0f img/s - loss: %.4f - accuracy: %.4f",
-                step, steps, bar, seconds, imagesPerSecond, loss, accuracy);
+        return String.format(Locale.ROOT, "%d/%d %s - %.1fs %,.0f img/s - loss: %.4f - accuracy: %.4f",
+                step, steps, ProgressBars.bar(step, steps), seconds, imagesPerSecond, loss, accuracy);
     }
 }

@@ -1,9 +1,9 @@
 package io.digitflow.stream;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.support.TestModels;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +11,6 @@ import java.util.Map;
 
 /** The packaged service ({@code target/quarkus-app}) run as a separate process, as a user runs it. */
 final class ServiceProcess implements AutoCloseable {
-
-    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
     private final Process process;
 
@@ -22,19 +20,14 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code serve} against {@code bootstrap} with the given topic prefix; output goes to {@code log}. */
     static ServiceProcess start(String bootstrap, String prefix, Path log, Map<String, String> extra) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run `mvn verify` (it packages before the ITs)");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> jvm = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=0",
                 "-Ddigitflow.topics.images=" + prefix + ".images",
                 "-Ddigitflow.topics.predictions=" + prefix + ".predictions",
                 "-Ddigitflow.topics.dead-letters=" + prefix + ".images.dlq",
                 "-Ddigitflow.consumer-group=" + prefix + "-service"));
-        extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", JAR.toString(), "serve"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        extra.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        ProcessBuilder builder = new ProcessBuilder(AppProcess.command(jvm, List.of("serve"))).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         builder.environment().put("DIGITFLOW_HOME", TestModels.HOME.toString());

@@ -3,9 +3,7 @@ package io.digitflow.cli;
 import io.digitflow.model.Hyperparameters;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelMetadata;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.digitflow.support.AppProcess;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -27,60 +25,59 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad data and bad models end a command with a non-zero exit code and one line naming the file and
- * the problem, with no stack trace.
+ * Bad data and bad models end a command of the packaged app with a non-zero exit code and one line
+ * naming the file and the problem, with no stack trace.
  */
-@QuarkusMainTest
-class CliErrorsTest {
+class CliErrorsIT {
 
     @TempDir
     Path dir;
 
     @Test
-    void aMissingDataFolderIsNamed(QuarkusMainLauncher launcher) {
+    void aMissingDataFolderIsNamed() throws Exception {
         Path missing = dir.resolve("no-such-folder");
-        assertOneLineError(launcher.launch("train", "--epochs", "1", "--data", missing.toString()), missing.toString());
+        assertOneLineError(launch("train", "--epochs", "1", "--data", missing.toString()), missing.toString());
     }
 
     @Test
-    void aWrongMagicNumberIsNamed(QuarkusMainLauncher launcher) throws IOException {
+    void aWrongMagicNumberIsNamed() throws Exception {
         writeSet(ByteBuffer.allocate(16).putInt(0x0000_0801).putInt(1).putInt(28).putInt(28).array(), labels(1));
-        LaunchResult result = launcher.launch("train", "--epochs", "1", "--data", dir.toString());
+        AppProcess.Result result = launch("train", "--epochs", "1", "--data", dir.toString());
         assertOneLineError(result, "train-images-idx3-ubyte");
-        assertThat(result.getErrorOutput()).containsIgnoringCase("magic");
+        assertThat(result.err()).containsIgnoringCase("magic");
     }
 
     @Test
-    void aTruncatedFileIsNamed(QuarkusMainLauncher launcher) throws IOException {
+    void aTruncatedFileIsNamed() throws Exception {
         byte[] images = images(3);
         writeSet(java.util.Arrays.copyOf(images, images.length - 100), labels(3));
-        LaunchResult result = launcher.launch("train", "--epochs", "1", "--data", dir.toString());
+        AppProcess.Result result = launch("train", "--epochs", "1", "--data", dir.toString());
         assertOneLineError(result, "train-images-idx3-ubyte");
-        assertThat(result.getErrorOutput()).containsIgnoringCase("truncated");
+        assertThat(result.err()).containsIgnoringCase("truncated");
     }
 
     @Test
-    void aCountMismatchNamesBothFiles(QuarkusMainLauncher launcher) throws IOException {
+    void aCountMismatchNamesBothFiles() throws Exception {
         writeSet(images(3), labels(2));
-        LaunchResult result = launcher.launch("train", "--epochs", "1", "--data", dir.toString());
+        AppProcess.Result result = launch("train", "--epochs", "1", "--data", dir.toString());
         assertOneLineError(result, "train-labels-idx1-ubyte");
-        assertThat(result.getErrorOutput()).contains("3").contains("2");
+        assertThat(result.err()).contains("3").contains("2");
     }
 
     @Test
-    void aChecksumMismatchIsNamed(QuarkusMainLauncher launcher) throws IOException {
+    void aChecksumMismatchIsNamed() throws Exception {
         // Well-formed gzip IDX files under the official names, but not the official content.
         for (var file : Map.of("train-images-idx3-ubyte.gz", images(2), "train-labels-idx1-ubyte.gz", labels(2),
                 "t10k-images-idx3-ubyte.gz", images(2), "t10k-labels-idx1-ubyte.gz", labels(2)).entrySet()) {
             Files.write(dir.resolve(file.getKey()), gzip(file.getValue()));
         }
-        LaunchResult result = launcher.launch("train", "--epochs", "1", "--data", dir.toString());
+        AppProcess.Result result = launch("train", "--epochs", "1", "--data", dir.toString());
         assertOneLineError(result, "-idx");
-        assertThat(result.getErrorOutput()).containsIgnoringCase("sha-256");
+        assertThat(result.err()).containsIgnoringCase("sha-256");
     }
 
     @Test
-    void aModelOfAnotherArchitectureIsRefused(QuarkusMainLauncher launcher) {
+    void aModelOfAnotherArchitectureIsRefused() throws Exception {
         MultiLayerNetwork other = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(100).nOut(20).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(20).nOut(10)
@@ -90,29 +87,29 @@ class CliErrorsTest {
         Path folder = dir.resolve("other");
         ModelArtifact.save(folder, other, new ModelMetadata("other", "2026-01-01T00:00:00Z", "Dense(100)",
                 Hyperparameters.defaults(), Map.of(), 0, 0, List.of(), 0.5, 1.0, new int[10][10], List.of(), 1.0, null));
-        LaunchResult result = launcher.launch("predict", "--model", folder.toString(), "--mnist-test", "0");
+        AppProcess.Result result = launch("predict", "--model", folder.toString(), "--mnist-test", "0");
         assertOneLineError(result, "model.zip");
-        assertThat(result.getErrorOutput()).contains("100 inputs").contains("784");
+        assertThat(result.err()).contains("100 inputs").contains("784");
     }
 
     @Test
-    void aMissingModelFolderIsNamed(QuarkusMainLauncher launcher) {
+    void aMissingModelFolderIsNamed() throws Exception {
         Path missing = dir.resolve("no-model");
-        assertOneLineError(launcher.launch("evaluate", "--model", missing.toString()), missing.toString());
+        assertOneLineError(launch("evaluate", "--model", missing.toString()), missing.toString());
     }
 
     @Test
-    void anUnreadablePictureIsNamed(QuarkusMainLauncher launcher) throws IOException {
+    void anUnreadablePictureIsNamed() throws Exception {
         Path file = Files.write(dir.resolve("broken.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
-        assertOneLineError(launcher.launch("predict", file.toString()), file.toString());
+        assertOneLineError(launch("predict", file.toString()), file.toString());
     }
 
-    private static void assertOneLineError(LaunchResult result, String mustName) {
+    private static void assertOneLineError(AppProcess.Result result, String mustName) {
         assertThat(result.exitCode()).as("exit code").isNotZero();
         List<String> errorLines = result.getErrorStream().stream().filter(l -> l.startsWith("digitflow ")).toList();
-        assertThat(errorLines).as("stderr: %s", result.getErrorOutput()).hasSize(1);
+        assertThat(errorLines).as("exit %d, stderr: %s, stdout: %s", result.exitCode(), result.err(), result.getOutput()).hasSize(1);
         assertThat(errorLines.get(0)).contains(mustName);
-        assertThat(result.getErrorOutput() + result.getOutput()).doesNotContain("\tat ").doesNotContain("Exception:");
+        assertThat(result.err() + result.getOutput()).doesNotContain("\tat ").doesNotContain("Exception:");
     }
 
     private void writeSet(byte[] trainImages, byte[] trainLabels) throws IOException {

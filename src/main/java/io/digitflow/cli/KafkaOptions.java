@@ -1,0 +1,32 @@
+package io.digitflow.cli;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine.Option;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Where `send` and `watch` find Kafka: --bootstrap-servers, else kafka.bootstrap.servers, else the local broker. */
+final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka to talk to. Default: kafka.bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS, "
+                    + "else the local broker of `digitflow serve` (127.0.0.1:9092).")
+    String bootstrap;
+
+    /** Client settings: bootstrap servers plus every kafka.* setting (SASL/TLS pass through). */
+    Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        var all = ConfigProvider.getConfig();
+        for (String name : all.getPropertyNames()) {
+            if (name.startsWith("kafka.") && (name.startsWith("kafka.sasl.") || name.startsWith("kafka.ssl.")
+                    || name.equals("kafka.security.protocol"))) {
+                all.getOptionalValue(name, String.class).ifPresent(v -> config.put(name.substring(6), v));
+            }
+        }
+        String servers = bootstrap != null ? bootstrap
+                : all.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("127.0.0.1:9092");
+        config.put("bootstrap.servers", servers);
+        return config;
+    }
+}
