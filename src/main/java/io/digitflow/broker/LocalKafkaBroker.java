@@ -42,13 +42,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final String host;
     private final int port;
     private final String clusterId;
+    private final DataFolderLock lock;
     private KafkaRaftServer server;
 
-    private LocalKafkaBroker(Path dataDir, String host, int port, String clusterId, KafkaRaftServer server) {
+    private LocalKafkaBroker(Path dataDir, String host, int port, String clusterId, DataFolderLock lock,
+                             KafkaRaftServer server) {
         this.dataDir = dataDir;
         this.host = host;
         this.port = port;
         this.clusterId = clusterId;
+        this.lock = lock;
         this.server = server;
     }
 
@@ -91,6 +94,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
         } finally {
             server = null;
+            lock.close();
         }
         LOG.infof("Kafka broker on %s stopped in %d ms", bootstrapServers(), elapsedMillis(started));
     }
@@ -153,6 +157,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
          */
         public LocalKafkaBroker start() {
             long started = System.nanoTime();
+            DataFolderLock lock = DataFolderLock.acquire(dataDir);
+            LocalKafkaBroker broker;
+            try {
+                broker = startLocked(lock);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            try {
+                awaitAnswer(broker.bootstrapServers(), readyTimeout);
+            } catch (RuntimeException e) {
+                broker.stop();
+                throw e;
+            }
+            LOG.infof("Kafka %s broker ready on %s in %d ms (cluster %s, data in %s)", AppInfoParser.getVersion(),
+                    broker.bootstrapServers(), elapsedMillis(started), broker.clusterId(), dataDir);
+            return broker;
+        }
+
+        private LocalKafkaBroker startLocked(DataFolderLock lock) {
             int clientPort = port == 0 ? freePort(host) : port;
             int quorumPort = controllerPort == 0 ? freePort(host) : controllerPort;
             Path logDir = dataDir.resolve("logs");
@@ -162,16 +186,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             String clusterId = BrokerStorage.formatIfNeeded(config);
             KafkaRaftServer server = startServer(config, host + ":" + clientPort);
-            LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, host, clientPort, clusterId, server);
-            try {
-                awaitAnswer(broker.bootstrapServers(), readyTimeout);
-            } catch (RuntimeException e) {
-                broker.stop();
-                throw e;
-            }
-            LOG.infof("Kafka %s broker ready on %s in %d ms (cluster %s, data in %s)", AppInfoParser.getVersion(),
-                    broker.bootstrapServers(), elapsedMillis(started), clusterId, dataDir);
-            return broker;
+            return new LocalKafkaBroker(dataDir, host, clientPort, clusterId, lock, server);
         }
 
         private static KafkaRaftServer startServer(KafkaConfig config, String address) {
@@ -180,11 +195,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 server.startup();
                 return server;
             } catch (RuntimeException e) {
-                // startup() leaves half-started components (threads, the log folder lock) behind.
-                server.shutdown();
-                server.awaitShutdown();
-                throw new IllegalStateException("The local Kafka broker could not start on " + address
+                var failure = new IllegalStateException("The local Kafka broker could not start on " + address
                         + ": " + e.getMessage(), e);
+                try {
+                    // startup() leaves half-started components (threads, Kafka's folder lock) behind.
+                    server.shutdown();
+                    server.awaitShutdown();
+                } catch (RuntimeException cleanup) {
+                    failure.addSuppressed(cleanup);
+                }
+                throw failure;
             }
         }
 

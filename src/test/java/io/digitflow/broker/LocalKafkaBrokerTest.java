@@ -1,6 +1,7 @@
 package io.digitflow.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +29,9 @@ class LocalKafkaBrokerTest {
             createImagesTopic(broker);
             send(broker, records(0, 1000));
 
-            var read = TestClients.readFromStart(broker.bootstrapServers(), Topics.IMAGES, 1000, TIMEOUT);
+            var read = TestClients.readAll(broker.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
-            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(values(records(0, 1000)));
+            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
             assertThat(read).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
             // Each key's values must come back in the order they were sent.
             for (int key = 0; key < KEYS; key++) {
@@ -57,9 +58,9 @@ class LocalKafkaBrokerTest {
             assertThat(admin.listTopics().names().get()).contains(Topics.IMAGES);
             send(second, records(500, 500));
 
-            var read = TestClients.readFromStart(second.bootstrapServers(), Topics.IMAGES, 1000, TIMEOUT);
+            var read = TestClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
-            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(values(records(0, 1000)));
+            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
         }
     }
 
@@ -72,6 +73,21 @@ class LocalKafkaBrokerTest {
 
             assertThat(partitions).isEmpty();
             assertThat(admin.listTopics().names().get()).doesNotContain("digits.typo");
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnAFolderInUseIsRefusedAndTheFirstKeepsServing() throws Exception {
+        try (LocalKafkaBroker running = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            createImagesTopic(running);
+
+            assertThatThrownBy(() -> LocalKafkaBroker.builder(dataDir).port(0).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dataDir.toString())
+                    .hasMessageContaining("in use");
+
+            send(running, records(0, 10));
+            assertThat(TestClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
         }
     }
 
@@ -93,10 +109,12 @@ class LocalKafkaBrokerTest {
                 .toList();
     }
 
-    private static List<String> values(List<? extends Object> records) {
-        return records.stream()
-                .map(r -> r instanceof ConsumerRecord<?, ?> c ? (String) c.value() : (String) ((ProducerRecord<?, ?>) r).value())
-                .toList();
+    private static List<String> sent(List<ProducerRecord<String, String>> records) {
+        return records.stream().map(ProducerRecord::value).toList();
+    }
+
+    private static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
     }
 
     private static int value(String value) {

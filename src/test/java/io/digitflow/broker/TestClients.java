@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -67,25 +68,36 @@ final class TestClients {
     }
 
     /**
-     * Reads {@code topic} from the beginning until {@code expected} records arrived or {@code timeout}
-     * passed, and returns what it read (fewer records than expected means some were lost).
+     * Reads {@code topic} from the beginning up to the end offsets it had when the read began: every
+     * record the broker has. Fails when that takes longer than {@code timeout}.
      */
-    static List<ConsumerRecord<String, String>> readFromStart(String bootstrapServers, String topic, int expected,
-                                                              Duration timeout) {
+    static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic, Duration timeout) {
         List<ConsumerRecord<String, String>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(consumerProps(bootstrapServers), new StringDeserializer(),
                 new StringDeserializer())) {
-            var partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("Topic " + topic + " does not exist");
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (read.size() < expected && System.nanoTime() < deadline) {
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Read " + read.size() + " records of " + topic
+                            + " but not up to " + end + " within " + timeout);
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
             }
         }
         return read;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private static Properties consumerProps(String bootstrapServers) {
