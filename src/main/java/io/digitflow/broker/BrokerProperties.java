@@ -73,6 +73,13 @@ final class BrokerProperties {
         // heap at start-up; the default 128 MiB would sit in the service's heap for a handful of keys.
         // 8 MiB still indexes ~300k keys per cleaning pass.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        // After a crash the controller (replaying its log) still counts the dead broker's session as
+        // live and refuses the new one until it times out: the default 9 s is added to every restart
+        // after a kill. Broker and controller share this process, so heartbeats only stop when the whole
+        // JVM stalls; 3 s tolerates any ordinary GC pause, and a fenced broker is unfenced by its next
+        // heartbeat (clients retry meanwhile, nothing is lost).
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "3000");
         p.putAll(policy());
         // Last, so a caller can override any of the above.
         p.putAll(extra);
