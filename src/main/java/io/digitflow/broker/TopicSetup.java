@@ -16,18 +16,22 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
 /** Creates topics idempotently: missing ones with their spec, existing ones left exactly as they are. */
 public final class TopicSetup {
 
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+    /** Metadata reaches the brokers within milliseconds; asking again sooner only adds requests. */
+    private static final Duration METADATA_POLL = Duration.ofMillis(50);
 
     private TopicSetup() {
     }
 
     /**
-     * Creates every topic of {@code topics} that does not exist yet and returns the names it created.
+     * Creates every topic of {@code topics} that does not exist yet, returns once all of them are
+     * visible to clients, and returns the names it created.
      *
      * @throws IllegalStateException when the broker refuses a topic or does not answer within {@code timeout}
      */
@@ -47,8 +51,43 @@ public final class TopicSetup {
                 created.add(result.getKey());
             }
         }
+        awaitVisible(admin, requests.keySet(), timeout);
         LOG.infof("Topics ready: created %s, already there %s", created, without(requests.keySet(), created));
         return created;
+    }
+
+    /**
+     * The controller confirms a creation before the broker's metadata cache has the topic; until it
+     * does, clients are told the topic does not exist. Polls until they are not.
+     */
+    private static void awaitVisible(Admin admin, Set<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Topics " + topics + " are not visible to clients: "
+                            + e.getCause(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("The broker did not describe topics " + topics + " within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topics " + topics, e);
+            }
+            backOff();
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(METADATA_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for topic metadata", e);
+        }
     }
 
     /** True when the topic was created, false when it existed already. */
