@@ -1,0 +1,49 @@
+package io.digitflow.broker;
+
+import java.util.List;
+import java.util.Map;
+
+/** digitflow's topic names and the shape each is created with. */
+public final class Topics {
+
+    /** Input images; its partition count is the unit of parallelism. */
+    public static final String IMAGES = "digits.images";
+    /** One JSON prediction per input image, same key. */
+    public static final String PREDICTIONS = "digits.predictions";
+    /** Input records that could not be classified, bytes untouched, reason in the headers. */
+    public static final String IMAGES_DLQ = "digits.images.dlq";
+    /** Operator commands (train, promote, rollback); one partition so one replica handles each. */
+    public static final String CONTROL = "digits.control";
+    /** Model artifacts by version plus the {@code active} pointer; compacted. */
+    public static final String MODELS = "digits.models";
+    /** Labelled images that retraining adds to MNIST. */
+    public static final String LABELED = "digits.labeled";
+    /** Training progress, evaluations, promotions, swaps, rejected commands. */
+    public static final String EVENTS = "digits.events";
+
+    /** The largest record the local broker and the models topic accept: room for a model zip with headroom. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    /** Partitions of the images topic unless configured otherwise. */
+    public static final int DEFAULT_IMAGE_PARTITIONS = 3;
+
+    private Topics() {
+    }
+
+    /** Every topic digitflow uses, the images topic (and its predictions) with {@code imagePartitions}. */
+    public static List<TopicSpec> all(int imagePartitions) {
+        return List.of(
+                new TopicSpec(IMAGES, imagePartitions, Map.of()),
+                // As many as the input, so the load on consumers of predictions spreads the same way.
+                new TopicSpec(PREDICTIONS, imagePartitions, Map.of()),
+                new TopicSpec(IMAGES_DLQ, 1, Map.of()),
+                new TopicSpec(CONTROL, 1, Map.of()),
+                new TopicSpec(MODELS, 1, Map.of(
+                        // Keep the latest record per key: each version once, and the current `active` pointer.
+                        "cleanup.policy", "compact",
+                        // A model zip is one record of a few MB; the broker default would refuse it.
+                        "max.message.bytes", String.valueOf(MAX_RECORD_BYTES))),
+                new TopicSpec(LABELED, 1, Map.of()),
+                new TopicSpec(EVENTS, 1, Map.of()));
+    }
+}

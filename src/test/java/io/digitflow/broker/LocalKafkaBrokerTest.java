@@ -1,0 +1,123 @@
+package io.digitflow.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaBrokerTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Enough distinct keys that the default partitioner spreads them over all three partitions. */
+    private static final int KEYS = 50;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void thousandRecordsSentWithAcksAllAreReadBackInOrderPerPartition() throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            createImagesTopic(broker);
+            send(broker, records(0, 1000));
+
+            var read = TestClients.readAll(broker.bootstrapServers(), Topics.IMAGES, TIMEOUT);
+
+            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
+            assertThat(read).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
+            // Each key's values must come back in the order they were sent.
+            for (int key = 0; key < KEYS; key++) {
+                String k = "id-" + key;
+                assertThat(read.stream().filter(r -> r.key().equals(k)).map(r -> value(r.value())).toList())
+                        .isSorted();
+            }
+        }
+    }
+
+    @Test
+    void restartOnTheSameFolderKeepsClusterTopicsAndRecords() throws Exception {
+        String clusterId;
+        try (LocalKafkaBroker first = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            clusterId = first.clusterId();
+            createImagesTopic(first);
+            send(first, records(0, 500));
+        }
+
+        // Fresh ports on purpose: neither the client nor the controller port is part of the stored state.
+        try (LocalKafkaBroker second = LocalKafkaBroker.builder(dataDir).port(0).start();
+             var admin = TestClients.admin(second.bootstrapServers())) {
+            assertThat(second.clusterId()).isEqualTo(clusterId);
+            assertThat(admin.listTopics().names().get()).contains(Topics.IMAGES);
+            send(second, records(500, 500));
+
+            var read = TestClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
+
+            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
+        }
+    }
+
+    @Test
+    void topicsAreNotCreatedByMerelyAskingForThem() throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start();
+             var admin = TestClients.admin(broker.bootstrapServers())) {
+            // A consumer's metadata request for an unknown topic auto-creates it where that is enabled.
+            var partitions = TestClients.partitionsFor(broker.bootstrapServers(), "digits.typo", Duration.ofSeconds(1));
+
+            assertThat(partitions).isEmpty();
+            assertThat(admin.listTopics().names().get()).doesNotContain("digits.typo");
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnAFolderInUseIsRefusedAndTheFirstKeepsServing() throws Exception {
+        try (LocalKafkaBroker running = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            createImagesTopic(running);
+
+            assertThatThrownBy(() -> LocalKafkaBroker.builder(dataDir).port(0).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dataDir.toString())
+                    .hasMessageContaining("in use");
+
+            send(running, records(0, 10));
+            assertThat(TestClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
+        }
+    }
+
+    private static void createImagesTopic(LocalKafkaBroker broker) {
+        try (var admin = TestClients.admin(broker.bootstrapServers())) {
+            TopicSetup.ensure(admin, List.of(new TopicSpec(Topics.IMAGES, 3, Map.of())), TIMEOUT);
+        }
+    }
+
+    private static void send(LocalKafkaBroker broker, List<ProducerRecord<String, String>> records) throws Exception {
+        try (var producer = TestClients.producer(broker.bootstrapServers())) {
+            TestClients.sendAll(producer, records);
+        }
+    }
+
+    private static List<ProducerRecord<String, String>> records(int from, int count) {
+        return IntStream.range(from, from + count)
+                .mapToObj(i -> new ProducerRecord<>(Topics.IMAGES, "id-" + (i % KEYS), "image-" + i))
+                .toList();
+    }
+
+    private static List<String> sent(List<ProducerRecord<String, String>> records) {
+        return records.stream().map(ProducerRecord::value).toList();
+    }
+
+    private static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
+
+    private static int value(String value) {
+        return Integer.parseInt(value.substring("image-".length()));
+    }
+}
