@@ -27,6 +27,10 @@ public interface DigitflowConfig {
 
     Serve serve();
 
+    /** The consumer group of the images topic: replicas in one group share its partitions. */
+    @WithDefault("digitflow")
+    String consumerGroup();
+
     /** The inference engine: {@code nd4j}, or {@code constant} (answers 0, only to measure the Kafka-only ceiling). */
     @WithDefault("nd4j")
     String engine();

@@ -28,14 +28,14 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     private static final Logger LOG = Logger.getLogger(KafkaTestResource.class);
 
     /** {@code local} or {@code container} forces that broker; unset = container where Docker runs, else local. */
-    public static final String KIND_PROPERTY = "digitflow.test.kafka";
+    public static final String KIND_PROPERTY = "test.kafka";
 
     /**
      * The running broker's address, kept where every class loader of the JVM sees it (Quarkus loads
      * test resources in its own): the first caller starts the broker, the others reuse it. Setting
      * it by hand points the tests at a broker that is already running.
      */
-    public static final String BOOTSTRAP_PROPERTY = "digitflow.test.kafka.bootstrap-servers";
+    public static final String BOOTSTRAP_PROPERTY = "test.kafka.bootstrap-servers";
 
     /** The broker kinds a test JVM can get. */
     enum Kind { LOCAL, CONTAINER }
@@ -121,7 +121,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static Path createTempDirectory() {
         try {
-            return Files.createTempDirectory("digitflow-test-kafka");
+            return Files.createTempDirectory("test.kafka");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

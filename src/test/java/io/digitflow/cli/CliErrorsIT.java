@@ -104,12 +104,16 @@ class CliErrorsIT {
         assertOneLineError(launch("predict", file.toString()), file.toString());
     }
 
+    private static AppProcess.Result launch(String... args) throws Exception {
+        return AppProcess.run(Map.of(), args);
+    }
+
     private static void assertOneLineError(AppProcess.Result result, String mustName) {
         assertThat(result.exitCode()).as("exit code").isNotZero();
-        List<String> errorLines = result.getErrorStream().stream().filter(l -> l.startsWith("digitflow ")).toList();
-        assertThat(errorLines).as("exit %d, stderr: %s, stdout: %s", result.exitCode(), result.err(), result.getOutput()).hasSize(1);
+        List<String> errorLines = result.errLines().stream().filter(l -> l.startsWith("digitflow ")).toList();
+        assertThat(errorLines).as("stderr: %s%nstdout: %s", result.err(), result.out()).hasSize(1);
         assertThat(errorLines.get(0)).contains(mustName);
-        assertThat(result.err() + result.getOutput()).doesNotContain("\tat ").doesNotContain("Exception:");
+        assertThat(result.err() + result.out()).doesNotContain("\tat ").doesNotContain("Exception:");
     }
 
     private void writeSet(byte[] trainImages, byte[] trainLabels) throws IOException {
