@@ -195,8 +195,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 server.startup();
                 return server;
             } catch (RuntimeException e) {
+                // Kafka wraps the reason (a busy port, a folder of another cluster) several layers deep.
                 var failure = new IllegalStateException("The local Kafka broker could not start on " + address
-                        + ": " + e.getMessage(), e);
+                        + ": " + rootCause(e), e);
                 try {
                     // startup() leaves half-started components (threads, Kafka's folder lock) behind.
                     server.shutdown();
@@ -206,6 +207,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 }
                 throw failure;
             }
+        }
+
+        private static String rootCause(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getMessage() + " (" + root.getClass().getSimpleName() + ")";
         }
 
         private static void awaitAnswer(String bootstrapServers, Duration timeout) {

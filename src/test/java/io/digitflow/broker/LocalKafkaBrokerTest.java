@@ -4,6 +4,8 @@ import static io.digitflow.broker.TestClients.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +90,20 @@ class LocalKafkaBrokerTest {
 
             send(running, images(0, 10));
             assertThat(TestClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
+        }
+    }
+
+    @Test
+    void aBusyPortFailsTheStartNamingTheAddressAndLeavesTheFolderUsable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalKafkaBroker.DEFAULT_HOST))) {
+            assertThatThrownBy(() -> LocalKafkaBroker.builder(dataDir).port(taken.getLocalPort()).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(LocalKafkaBroker.DEFAULT_HOST + ":" + taken.getLocalPort())
+                    .hasMessageContaining("Address already in use");
+        }
+
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            assertThat(broker.isRunning()).isTrue();
         }
     }
 
