@@ -121,7 +121,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
         }
 
-        /** The interface both listeners bind to and the host clients are told to use. */
+        /**
+         * The address both listeners bind to and clients are told to use, so one they can reach (not
+         * 0.0.0.0); other layouts set {@code listeners} and {@code advertised.listeners} through
+         * {@link #properties(Map)}.
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
