@@ -121,7 +121,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
         }
 
-        /** The interface both listeners bind to and the host clients are told to use. */
+        /**
+         * The address both listeners bind to and clients are told to use, so one they can reach (not
+         * 0.0.0.0); other layouts set {@code listeners} and {@code advertised.listeners} through
+         * {@link #properties(Map)}.
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
@@ -195,8 +199,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 server.startup();
                 return server;
             } catch (RuntimeException e) {
+                // Kafka wraps the reason (a busy port, a folder of another cluster) several layers deep.
                 var failure = new IllegalStateException("The local Kafka broker could not start on " + address
-                        + ": " + e.getMessage(), e);
+                        + ": " + rootCause(e), e);
                 try {
                     // startup() leaves half-started components (threads, Kafka's folder lock) behind.
                     server.shutdown();
@@ -206,6 +211,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 }
                 throw failure;
             }
+        }
+
+        private static String rootCause(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getMessage() + " (" + root.getClass().getSimpleName() + ")";
         }
 
         private static void awaitAnswer(String bootstrapServers, Duration timeout) {

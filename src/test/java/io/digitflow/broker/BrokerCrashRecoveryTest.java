@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class BrokerCrashRecoveryTest {
     private static final Logger LOG = Logger.getLogger(BrokerCrashRecoveryTest.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int BEFORE_CRASH = 500;
-    private static final int DURING_CRASH = 5000;
+    private static final int ACKED_WHILE_STREAMING = 1000;
 
     @TempDir
     Path dataDir;
@@ -39,29 +39,25 @@ class BrokerCrashRecoveryTest {
             clusterId = first.clusterId();
             TopicSetup.ensure(admin, List.of(new TopicSpec(Topics.IMAGES, 3, Map.of())), TIMEOUT);
             // Gives up on unacknowledged records soon after the crash instead of retrying for minutes.
-            var producer = TestClients.producer(first.bootstrapServers(),
-                    Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000));
+            var producer = TestClients.producer(first.bootstrapServers(), Map.of(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000));
+            Thread sender = new Thread(() -> sendUntilClosed(producer, acknowledged), "crash-test-sender");
             try {
-                TestClients.sendAll(producer, records(0, BEFORE_CRASH));
-                acknowledged.addAll(values(records(0, BEFORE_CRASH)));
-
-                // More records in flight when the broker dies: only those it acknowledged must survive.
-                for (var record : records(BEFORE_CRASH, DURING_CRASH)) {
-                    producer.send(record, (metadata, error) -> {
-                        if (error == null) {
-                            acknowledged.add(record.value());
-                        }
-                    });
-                }
-                await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1))
-                        .until(() -> acknowledged.size() > BEFORE_CRASH);
+                TestClients.sendAll(producer, TestClients.images(0, BEFORE_CRASH));
+                acknowledged.addAll(TestClients.values(TestClients.images(0, BEFORE_CRASH)));
+                // Records keep flowing while the broker dies: only those it acknowledged must survive.
+                sender.start();
+                await().atMost(TIMEOUT).until(() -> acknowledged.size() > BEFORE_CRASH + ACKED_WHILE_STREAMING);
                 first.kill();
             } finally {
                 // Fails whatever is still unacknowledged; no callback adds to `acknowledged` after this.
                 producer.close(Duration.ZERO);
+                sender.join(TIMEOUT.toMillis());
             }
         }
-        LOG.infof("Broker killed with %d of %d records acknowledged", acknowledged.size(), BEFORE_CRASH + DURING_CRASH);
+        LOG.infof("Broker killed while streaming; %d records were acknowledged", acknowledged.size());
 
         try (BrokerProcess second = BrokerProcess.start(dataDir, port)) {
             assertThat(second.clusterId()).isEqualTo(clusterId);
@@ -75,13 +71,19 @@ class BrokerCrashRecoveryTest {
         }
     }
 
-    private static List<ProducerRecord<String, String>> records(int from, int count) {
-        return IntStream.range(from, from + count)
-                .mapToObj(i -> new ProducerRecord<>(Topics.IMAGES, "id-" + (i % 50), "image-" + i))
-                .toList();
-    }
-
-    private static List<String> values(List<ProducerRecord<String, String>> records) {
-        return records.stream().map(ProducerRecord::value).toList();
+    /** Sends records numbered from BEFORE_CRASH on, without end, until the producer is closed. */
+    private static void sendUntilClosed(KafkaProducer<String, String> producer, Set<String> acknowledged) {
+        for (int i = BEFORE_CRASH; ; i++) {
+            var record = TestClients.image(i);
+            try {
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        acknowledged.add(record.value());
+                    }
+                });
+            } catch (IllegalStateException | KafkaException e) {
+                return; // closed, or the buffer stayed full after the broker died
+            }
+        }
     }
 }

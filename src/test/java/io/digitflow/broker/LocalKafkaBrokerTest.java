@@ -1,13 +1,15 @@
 package io.digitflow.broker;
 
+import static io.digitflow.broker.TestClients.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalKafkaBrokerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** Enough distinct keys that the default partitioner spreads them over all three partitions. */
-    private static final int KEYS = 50;
 
     @TempDir
     Path dataDir;
@@ -27,16 +27,17 @@ class LocalKafkaBrokerTest {
     void thousandRecordsSentWithAcksAllAreReadBackInOrderPerPartition() throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start()) {
             createImagesTopic(broker);
-            send(broker, records(0, 1000));
+            send(broker, images(0, 1000));
 
             var read = TestClients.readAll(broker.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
-            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
+            assertThat(read).extracting(ConsumerRecord::value)
+                    .containsExactlyInAnyOrderElementsOf(TestClients.values(images(0, 1000)));
             assertThat(read).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
             // Each key's values must come back in the order they were sent.
-            for (int key = 0; key < KEYS; key++) {
+            for (int key = 0; key < TestClients.IMAGE_KEYS; key++) {
                 String k = "id-" + key;
-                assertThat(read.stream().filter(r -> r.key().equals(k)).map(r -> value(r.value())).toList())
+                assertThat(read.stream().filter(r -> r.key().equals(k)).map(r -> imageNumber(r.value())).toList())
                         .isSorted();
             }
         }
@@ -48,7 +49,7 @@ class LocalKafkaBrokerTest {
         try (LocalKafkaBroker first = LocalKafkaBroker.builder(dataDir).port(0).start()) {
             clusterId = first.clusterId();
             createImagesTopic(first);
-            send(first, records(0, 500));
+            send(first, images(0, 500));
         }
 
         // Fresh ports on purpose: neither the client nor the controller port is part of the stored state.
@@ -56,11 +57,12 @@ class LocalKafkaBrokerTest {
              var admin = TestClients.admin(second.bootstrapServers())) {
             assertThat(second.clusterId()).isEqualTo(clusterId);
             assertThat(admin.listTopics().names().get()).contains(Topics.IMAGES);
-            send(second, records(500, 500));
+            send(second, images(500, 500));
 
             var read = TestClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
-            assertThat(values(read)).containsExactlyInAnyOrderElementsOf(sent(records(0, 1000)));
+            assertThat(read).extracting(ConsumerRecord::value)
+                    .containsExactlyInAnyOrderElementsOf(TestClients.values(images(0, 1000)));
         }
     }
 
@@ -86,8 +88,22 @@ class LocalKafkaBrokerTest {
                     .hasMessageContaining(dataDir.toString())
                     .hasMessageContaining("in use");
 
-            send(running, records(0, 10));
+            send(running, images(0, 10));
             assertThat(TestClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
+        }
+    }
+
+    @Test
+    void aBusyPortFailsTheStartNamingTheAddressAndLeavesTheFolderUsable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalKafkaBroker.DEFAULT_HOST))) {
+            assertThatThrownBy(() -> LocalKafkaBroker.builder(dataDir).port(taken.getLocalPort()).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(LocalKafkaBroker.DEFAULT_HOST + ":" + taken.getLocalPort())
+                    .hasMessageContaining("Address already in use");
+        }
+
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start()) {
+            assertThat(broker.isRunning()).isTrue();
         }
     }
 
@@ -103,21 +119,7 @@ class LocalKafkaBrokerTest {
         }
     }
 
-    private static List<ProducerRecord<String, String>> records(int from, int count) {
-        return IntStream.range(from, from + count)
-                .mapToObj(i -> new ProducerRecord<>(Topics.IMAGES, "id-" + (i % KEYS), "image-" + i))
-                .toList();
-    }
-
-    private static List<String> sent(List<ProducerRecord<String, String>> records) {
-        return records.stream().map(ProducerRecord::value).toList();
-    }
-
-    private static List<String> values(List<ConsumerRecord<String, String>> records) {
-        return records.stream().map(ConsumerRecord::value).toList();
-    }
-
-    private static int value(String value) {
+    private static int imageNumber(String value) {
         return Integer.parseInt(value.substring("image-".length()));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,6 +45,23 @@ final class TestClients {
 
     static KafkaProducer<String, String> producer(String bootstrapServers) {
         return producer(bootstrapServers, Map.of());
+    }
+
+    /** Distinct keys of {@link #images}: enough that the default partitioner uses every partition of three. */
+    static final int IMAGE_KEYS = 50;
+
+    /** Record number {@code i} for {@link Topics#IMAGES}: value {@code image-<i>}, keys {@code id-0} ... {@code id-49} in turn. */
+    static ProducerRecord<String, String> image(int i) {
+        return new ProducerRecord<>(Topics.IMAGES, "id-" + (i % IMAGE_KEYS), "image-" + i);
+    }
+
+    /** Records {@code from} to {@code from + count - 1} made by {@link #image(int)}. */
+    static List<ProducerRecord<String, String>> images(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(TestClients::image).toList();
+    }
+
+    static List<String> values(List<ProducerRecord<String, String>> records) {
+        return records.stream().map(ProducerRecord::value).toList();
     }
 
     /** Sends every record and waits until the broker acknowledged all of them. */
