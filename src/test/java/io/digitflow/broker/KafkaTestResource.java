@@ -121,7 +121,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static Path createTempDirectory() {
         try {
-            return Files.createTempDirectory("test.kafka");
+            return Files.createTempDirectory("digitflow-test-kafka");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
