@@ -32,6 +32,8 @@ public class Main {
             System.setProperty(SERVE_PROPERTY, "true");
             System.setProperty("app.messaging-log-level", "INFO");
             broker = LocalBrokerLauncher.startIfNoClusterConfigured();
+        } else if (args.length > 0 && args[0].equals("broker") && !isHelp(args)) {
+            broker = Optional.of(LocalBrokerLauncher.start());
         }
         Optional<LocalKafkaBroker> started = broker;
         BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
@@ -44,14 +46,23 @@ public class Main {
 
     /** serve is the default command: no arguments, "serve", or options only. */
     static boolean isServe(String... args) {
+        if (isHelp(args)) {
+            return false;
+        }
         for (String arg : args) {
-            if (NOT_SERVING.contains(arg)) {
-                return false;
-            }
             if (!arg.startsWith("-")) {
                 return arg.equals("serve");
             }
         }
         return true;
+    }
+
+    private static boolean isHelp(String... args) {
+        for (String arg : args) {
+            if (NOT_SERVING.contains(arg)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

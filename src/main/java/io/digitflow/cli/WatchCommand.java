@@ -74,6 +74,7 @@ public class WatchCommand implements Callable<Integer> {
         String source = topic != null ? topic : config.topics().predictions();
         MnistSplit mnist = show > 0 ? mnistOrNull() : null;
         LatencyStats latency = new LatencyStats();
+        LatencyStats serviceLatency = new LatencyStats();
         long received = 0;
         long labelled = 0;
         long correct = 0;
@@ -86,7 +87,7 @@ public class WatchCommand implements Callable<Integer> {
             out.printf("Watching %s%s%n", source, expect > 0 ? String.format(" for %,d predictions", expect) : "");
             while (expect == 0 || received < expect) {
                 if (expect > 0 && System.nanoTime() > deadline) {
-                    summary(out, received, labelled, correct, latency, firstNanos, lastNanos);
+                    summary(out, received, labelled, correct, latency, serviceLatency, firstNanos, lastNanos);
                     throw new UserException(source + ": only " + received + " of " + expect
                             + " predictions arrived within " + timeout);
                 }
@@ -97,6 +98,10 @@ public class WatchCommand implements Callable<Integer> {
                     lastNanos = now;
                     received++;
                     int digit = digitOf(record.value());
+                    double inService = numberAfter(record.value(), LATENCY_FIELD);
+                    if (!Double.isNaN(inService)) {
+                        serviceLatency.record((long) (inService * 1000));
+                    }
                     String sentAt = header(record, HarnessHeaders.SENT_AT_MICROS);
                     if (sentAt != null) {
                         latency.record(nowMicros - Long.parseLong(sentAt));
@@ -116,7 +121,7 @@ public class WatchCommand implements Callable<Integer> {
                 }
             }
         }
-        summary(out, received, labelled, correct, latency, firstNanos, lastNanos);
+        summary(out, received, labelled, correct, latency, serviceLatency, firstNanos, lastNanos);
         return 0;
     }
 
@@ -173,7 +178,7 @@ public class WatchCommand implements Callable<Integer> {
     }
 
     private static void summary(PrintStream out, long received, long labelled, long correct, LatencyStats latency,
-                                long first, long last) {
+                                LatencyStats serviceLatency, long first, long last) {
         double seconds = (last - first) / 1e9;
         out.printf(Locale.ROOT, "%nSummary: %,d predictions in %.2fs = %,.0f images/s%n", received, seconds,
                 received > 1 && seconds > 0 ? received / seconds : 0.0);
@@ -186,19 +191,54 @@ public class WatchCommand implements Callable<Integer> {
                     latency.percentileMs(0.50), latency.percentileMs(0.95), latency.percentileMs(0.99),
                     latency.percentileMs(1.0));
         }
+        if (serviceLatency.count() > 0) {
+            out.printf(Locale.ROOT, "  of which input timestamp -> prediction built (the service's latencyMs): "
+                            + "p50 %.2f ms, p99 %.2f ms%n", serviceLatency.percentileMs(0.50),
+                    serviceLatency.percentileMs(0.99));
+        }
+        // watch shares the machine it measures: say what it cost.
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            out.printf(Locale.ROOT, "CPU used by this watch process: %.1fs%n", os.getProcessCpuTime() / 1e9);
+        }
     }
 
-    /** The digit of a prediction, read without binding the whole JSON: it is a single character. */
+    private static final byte[] DIGIT_FIELD = "\"digit\":".getBytes(UTF_8);
+    private static final byte[] LATENCY_FIELD = "\"latencyMs\":".getBytes(UTF_8);
+
+    /** The digit of a prediction, read without binding the whole JSON (watch must keep up with the service). */
     static int digitOf(byte[] json) {
-        byte[] key = "\"digit\":".getBytes(UTF_8);
+        int at = indexAfter(json, DIGIT_FIELD);
+        return at < 0 || at >= json.length ? -1 : json[at] - '0';
+    }
+
+    /** The plain decimal number right after {@code field}, or NaN. */
+    static double numberAfter(byte[] json, byte[] field) {
+        int at = indexAfter(json, field);
+        if (at < 0) {
+            return Double.NaN;
+        }
+        int end = at;
+        while (end < json.length && (Character.isDigit(json[end]) || json[end] == '.' || json[end] == '-'
+                || json[end] == 'E' || json[end] == 'e')) {
+            end++;
+        }
+        try {
+            return Double.parseDouble(new String(json, at, end - at, UTF_8));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static int indexAfter(byte[] json, byte[] field) {
         outer:
-        for (int i = 0; i + key.length < json.length; i++) {
-            for (int k = 0; k < key.length; k++) {
-                if (json[i + k] != key[k]) {
+        for (int i = 0; i + field.length <= json.length; i++) {
+            for (int k = 0; k < field.length; k++) {
+                if (json[i + k] != field[k]) {
                     continue outer;
                 }
             }
-            return json[i + key.length] - '0';
+            return i + field.length;
         }
         return -1;
     }

@@ -27,6 +27,8 @@ public interface DigitflowConfig {
 
     Serve serve();
 
+    Output output();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -85,6 +87,18 @@ public interface DigitflowConfig {
         /** Largest picture area (width x height) accepted: the guard against decompression bombs. */
         @WithDefault("16777216")
         long maxPicturePixels();
+    }
+
+    /** The predictions and dead letters the service writes. */
+    interface Output {
+        /**
+         * Producer compression of predictions and dead letters: none, lz4, zstd, snappy or gzip. The
+         * producer compresses on the inference thread, and Kafka's lz4 is pure Java: with the broker
+         * on the same two cores, lz4 cost a sixth of the service's CPU. Where predictions cross a real
+         * network, zstd (native) or lz4 saves bandwidth instead.
+         */
+        @WithDefault("none")
+        String compression();
     }
 
     /** The serve command. */

@@ -28,11 +28,17 @@ public final class LocalBrokerLauncher {
         if (setting("kafka.bootstrap.servers", "KAFKA_BOOTSTRAP_SERVERS") != null) {
             return Optional.empty();
         }
+        return Optional.of(start());
+    }
+
+    /** Starts the local broker in {@code <home>/kafka} and creates the topics that are missing. */
+    public static LocalKafkaBroker start() {
         int port = Integer.parseInt(orDefault(setting("digitflow.broker.port", "DIGITFLOW_BROKER_PORT"),
                 Integer.toString(LocalKafkaBroker.DEFAULT_PORT)));
         int controllerPort = Integer.parseInt(orDefault(
                 setting("digitflow.broker.controller-port", "DIGITFLOW_BROKER_CONTROLLER_PORT"), "9093"));
-        Path dir = DigitflowHome.resolve().resolve("kafka");
+        String folder = setting("digitflow.broker.dir", "DIGITFLOW_BROKER_DIR");
+        Path dir = folder != null ? Path.of(folder) : DigitflowHome.resolve().resolve("kafka");
         System.out.printf("Starting the local Kafka broker on 127.0.0.1:%d (data in %s) ...%n", port, dir);
         LocalKafkaBroker broker = LocalKafkaBroker.builder(dir).port(port).controllerPort(controllerPort).start();
         int partitions = Integer.parseInt(orDefault(
@@ -42,7 +48,7 @@ public final class LocalBrokerLauncher {
             TopicSetup.ensure(admin, Topics.all(partitions), Duration.ofSeconds(30));
         }
         System.setProperty("kafka.bootstrap.servers", broker.bootstrapServers());
-        return Optional.of(broker);
+        return broker;
     }
 
     private static String setting(String property, String env) {

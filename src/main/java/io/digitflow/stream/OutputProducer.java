@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.config.DigitflowConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ public class OutputProducer {
     private final KafkaProducer<String, byte[]> producer;
 
     @Inject
-    public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
         Map<String, Object> props = new HashMap<>();
         // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too.
         kafka.forEach((k, v) -> {
@@ -43,8 +44,8 @@ public class OutputProducer {
         // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        // Prediction JSON repeats its keys and is ~300 bytes: lz4 shrinks it several-fold at little CPU.
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The producer compresses on the calling thread, the inference thread; see the setting's Javadoc.
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.output().compression());
         // send() blocks when this fills: back-pressure onto the consumer instead of unbounded memory.
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-outputs");

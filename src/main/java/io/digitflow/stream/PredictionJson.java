@@ -3,6 +3,7 @@ package io.digitflow.stream;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -16,7 +17,9 @@ import java.io.UncheckedIOException;
  */
 public final class PredictionJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    // Schubfach float formatting: Float.toString was a tenth of the service's CPU at full load.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final ObjectMapper READER = new ObjectMapper();
 
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the service on this machine, broker included, with `send` and `watch`:
+#   1. drain a backlog of N raw MNIST images with the ND4J engine, then with the constant engine
+#      (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
+#   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles.
+# Usage: bench/e2e.sh            (N=200000 RATE=2000 STEADY=60000 by default)
+# Needs a model in <home>/models (./digitflow train) and `mvn package` done (./digitflow does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200000}
+RATE=${RATE:-2000}
+STEADY=${STEADY:-60000}
+PORT=${PORT:-19092}
+ENGINES=${ENGINES:-nd4j constant}
+STEADY_PHASE=${STEADY_PHASE:-yes}
+# Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
+SERVE_OPTS=${SERVE_OPTS:-}
+SERVE_ENV=${SERVE_ENV:-}
+work=$(mktemp -d)
+app=(java -jar target/quarkus-app/quarkus-run.jar)
+export DIGITFLOW_BROKER_PORT=$PORT DIGITFLOW_BROKER_CONTROLLER_PORT=$((PORT + 1))
+client=(--bootstrap-servers 127.0.0.1:$PORT)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Starts a command in the background, logging to $work/$1.log, and waits for a line matching $2.
+start() {
+  local name=$1 ready=$2; shift 2
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1200); do
+    grep -q "$ready" "$work/$name.log" 2>/dev/null && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/$name.log"; return 1; }
+    sleep 0.1
+  done
+  echo "$name: not ready after 120 s" >&2; cat "$work/$name.log"; return 1
+}
+stop_all() { cleanup; pids=(); }
+
+fresh_broker() {
+  export DIGITFLOW_BROKER_DIR="$work/kafka-$1"
+  start "broker-$1" "broker ready" "${app[@]}" broker
+}
+
+serve_opts() { echo "-Dquarkus.http.port=0 -Ddigitflow.engine=$1 -Ddigitflow.serve.train-if-missing=false $SERVE_OPTS"; }
+
+for engine in $ENGINES; do
+  echo "== backlog of $N images, engine $engine"
+  fresh_broker "$engine"
+  "${app[@]}" send --mnist-test --count "$N" "${client[@]}" | tail -1
+  start "watch-$engine" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
+  watcher=${pids[-1]}
+  start "serve-$engine" "digitflow serving" \
+    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$engine") -jar target/quarkus-app/quarkus-run.jar serve
+  wait "$watcher" || true
+  sed -n '/^Summary/,$p' "$work/watch-$engine.log"
+  grep -h "^CPU" "$work/watch-$engine.log" || true
+  # CPU seconds each process used in all (start-up included): where the two cores went.
+  for p in "${pids[@]}"; do ps -o cputimes=,args= -p "$p" 2>/dev/null | awk '{printf "  cpu %5ss  %s\n", $1, $NF}' || true; done
+  stop_all
+done
+
+[ "$STEADY_PHASE" = yes ] || exit 0
+echo "== steady $RATE images/s for $STEADY images, engine nd4j (after a 10 s warm-up at the same rate)"
+fresh_broker steady
+start serve-steady "digitflow serving" \
+  env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts nd4j) -jar target/quarkus-app/quarkus-run.jar serve
+# Warm-up: the consumer joins its group and the JIT compiles the hot path; not measured.
+start watch-warmup "Watching" "${app[@]}" watch --expect $((RATE * 10)) --show 0 --timeout PT5M "${client[@]}"
+watcher=${pids[-1]}
+"${app[@]}" send --mnist-test --count $((RATE * 10)) --rate "$RATE" "${client[@]}" | tail -1
+wait "$watcher" || true
+start watch-steady "Watching" "${app[@]}" watch --expect "$STEADY" --show 0 --timeout PT10M "${client[@]}"
+watcher=${pids[-1]}
+"${app[@]}" send --mnist-test --count "$STEADY" --rate "$RATE" "${client[@]}" | tail -1
+wait "$watcher" || true
+sed -n '/^Summary/,$p' "$work/watch-steady.log"
+echo "(logs in $work)"
