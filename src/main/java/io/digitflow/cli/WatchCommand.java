@@ -75,6 +75,7 @@ public class WatchCommand implements Callable<Integer> {
         MnistSplit mnist = show > 0 ? mnistOrNull() : null;
         LatencyStats latency = new LatencyStats();
         LatencyStats serviceLatency = new LatencyStats();
+        LatencyStats lastSecond = new LatencyStats();
         long received = 0;
         long labelled = 0;
         long correct = 0;
@@ -105,6 +106,7 @@ public class WatchCommand implements Callable<Integer> {
                     String sentAt = header(record, HarnessHeaders.SENT_AT_MICROS);
                     if (sentAt != null) {
                         latency.record(nowMicros - Long.parseLong(sentAt));
+                        lastSecond.record(nowMicros - Long.parseLong(sentAt));
                     }
                     String label = header(record, HarnessHeaders.LABEL);
                     if (label != null) {
@@ -117,7 +119,8 @@ public class WatchCommand implements Callable<Integer> {
                 }
                 if (System.nanoTime() - lastReport > 1_000_000_000L && received > 0) {
                     lastReport = System.nanoTime();
-                    out.println(status(received, labelled, correct, latency, firstNanos, lastNanos));
+                    out.println(status(received, labelled, correct, lastSecond, firstNanos, lastNanos));
+                    lastSecond = new LatencyStats();
                 }
             }
         }
@@ -171,7 +174,8 @@ public class WatchCommand implements Callable<Integer> {
     private static String status(long received, long labelled, long correct, LatencyStats latency, long first,
                                  long last) {
         double seconds = Math.max(1e-9, (last - first) / 1e9);
-        return String.format(Locale.ROOT, "%,d predictions - %,.0f/s - accuracy %s - latency p50 %.1f ms, p99 %.1f ms",
+        return String.format(Locale.ROOT,
+                "%,d predictions - %,.0f/s - accuracy %s - latency in the last second p50 %.1f ms, p99 %.1f ms",
                 received, received > 1 ? received / seconds : 0.0,
                 labelled == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", (double) correct / labelled),
                 latency.percentileMs(0.50), latency.percentileMs(0.99));

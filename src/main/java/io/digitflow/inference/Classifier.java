@@ -17,7 +17,7 @@ public interface Classifier extends AutoCloseable {
      */
     void classify(byte[][] images, int count, float[] out);
 
-    /** An independent classifier on the same weights, for another thread. */
+    /** An independent classifier on the same weights, ready for use by the calling thread. */
     Classifier copy();
 
     @Override
