@@ -11,11 +11,9 @@ import io.digitflow.stream.BatchProcessor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -54,17 +52,6 @@ public class BatchProcessorBenchmark {
     private Classifier classifier;
     private List<ConsumerRecord<String, byte[]>> batch;
 
-    /** Counts records so JMH reports records per second beside poll batches per second. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Records {
-        public long records;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            records = 0;
-        }
-    }
 
     @Setup
     public void setUp() {
@@ -86,9 +73,9 @@ public class BatchProcessorBenchmark {
     }
 
     @Benchmark
-    public int process(Records counter) {
+    public int process(Items counter) {
         BatchProcessor.Output out = processor.process(batch, () -> classifier);
-        counter.records += RECORDS;
+        counter.items += RECORDS;
         return out.predictions();
     }
 }

@@ -5,11 +5,9 @@ import io.digitflow.inference.Nd4jClassifier;
 import io.digitflow.model.Hyperparameters;
 import io.digitflow.model.SeedNetwork;
 import io.digitflow.platform.Nd4jRuntime;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -24,7 +22,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * ND4J engine throughput: u8 images in, probabilities out, per batch size. The "images" counter is
+ * ND4J engine throughput: u8 images in, probabilities out, per batch size. The "items" counter is
  * images per second; the primary score is batches per second. Weights are freshly initialised:
  * the work does not depend on their values.
  */
@@ -43,17 +41,6 @@ public class InferenceBenchmark {
     private byte[][] images;
     private float[] out;
 
-    /** Counts images so JMH reports images per second beside batches per second. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Images {
-        public long images;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            images = 0;
-        }
-    }
 
     @Setup
     public void setUp() {
@@ -73,9 +60,9 @@ public class InferenceBenchmark {
     }
 
     @Benchmark
-    public float classify(Images counter) {
+    public float classify(Items counter) {
         classifier.classify(images, batch, out);
-        counter.images += batch;
+        counter.items += batch;
         return out[0];
     }
 }

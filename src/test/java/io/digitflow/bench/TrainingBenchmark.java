@@ -7,11 +7,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -24,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Training throughput of the seed network: one RMSprop step on a batch of 128, the setting the
- * training job uses. The "images" counter is training images per second.
+ * training job uses. The "items" counter is training images per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,17 +38,6 @@ public class TrainingBenchmark {
     private INDArray features;
     private INDArray labels;
 
-    /** Counts images so JMH reports images per second beside steps per second. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Images {
-        public long images;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            images = 0;
-        }
-    }
 
     @Setup
     public void setUp() {
@@ -64,9 +51,9 @@ public class TrainingBenchmark {
     }
 
     @Benchmark
-    public double step(Images counter) {
+    public double step(Items counter) {
         network.fit(features, labels);
-        counter.images += BATCH;
+        counter.items += BATCH;
         return network.score();
     }
 }
