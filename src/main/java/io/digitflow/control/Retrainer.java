@@ -77,11 +77,15 @@ public class Retrainer {
                     + "); cancel it or wait for its outcome");
         }
         executor.execute(() -> {
+            ControlEvent outcome;
             try {
-                run(next);
-            } finally {
-                running.set(null);
+                outcome = run(next);
+            } catch (RuntimeException e) {
+                outcome = event(command, ControlEvent.FAILED, "retrain failed: " + e.getMessage(), Map.of());
             }
+            // Free before telling: whoever reads the outcome may send the next retrain at once.
+            running.set(null);
+            events.publish(outcome);
         });
         return Optional.empty();
     }
@@ -101,7 +105,8 @@ public class Retrainer {
         return Optional.ofNullable(running.get()).map(r -> r.command().requestId());
     }
 
-    private void run(Running running) {
+    /** Trains, judges and promotes; the final event, published once this retrain no longer counts as running. */
+    private ControlEvent run(Running running) {
         ControlCommand command = running.command();
         try {
             MnistData data = command.includeLabeled() ? withLabeled(command, mnist()) : mnist();
@@ -112,15 +117,17 @@ public class Retrainer {
                                     "accuracy", stats.accuracy(), "seconds", stats.seconds())));
             ModelStore candidates = new ModelStore(config.modelDir().resolve(CANDIDATES));
             TrainingJob.Outcome outcome = running.job().run(data, command.hyperparameters(), candidates, null, progress);
-            judgeAndPromote(command, outcome.artifact());
+            return judgeAndPromote(command, outcome.artifact());
         } catch (CancellationException e) {
-            events.publish(command, ControlEvent.CANCELLED, "retrain cancelled: " + e.getMessage(), Map.of());
-        } catch (RuntimeException e) {
-            events.publish(command, ControlEvent.FAILED, "retrain failed: " + e.getMessage(), Map.of());
+            return event(command, ControlEvent.CANCELLED, "retrain cancelled: " + e.getMessage(), Map.of());
         }
     }
 
-    private void judgeAndPromote(ControlCommand command, ModelArtifact candidate) {
+    private static ControlEvent event(ControlCommand command, String status, String message, Map<String, Object> details) {
+        return ControlEvent.of(command.requestId(), command.type().json(), status, message, details);
+    }
+
+    private ControlEvent judgeAndPromote(ControlCommand command, ModelArtifact candidate) {
         double accuracy = candidate.metadata().testAccuracy();
         Optional<ModelArtifact> serving = models.active().flatMap(ModelService.Active::artifact);
         QualityGate.Verdict verdict = gate.judge(accuracy, serving.map(a -> a.metadata().testAccuracy()));
@@ -131,13 +138,12 @@ public class Retrainer {
         serving.ifPresent(a -> details.put("servingAccuracy", a.metadata().testAccuracy()));
         if (!verdict.passed()) {
             details.put("keptIn", candidate.folder().toString());
-            events.publish(command, ControlEvent.REJECTED, "model " + candidate.version() + " not promoted: "
+            return event(command, ControlEvent.REJECTED, "model " + candidate.version() + " not promoted: "
                     + verdict.reason() + "; kept, not served", details);
-            return;
         }
         ActivePointer pointer = promotions.promoteNew(candidate);
         details.put("active", pointer.version());
-        events.publish(command, ControlEvent.DONE, "model " + candidate.version() + " promoted: " + verdict.reason(),
+        return event(command, ControlEvent.DONE, "model " + candidate.version() + " promoted: " + verdict.reason(),
                 details);
     }
 
