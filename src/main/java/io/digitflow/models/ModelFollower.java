@@ -2,6 +2,8 @@ package io.digitflow.models;
 
 import io.digitflow.broker.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.control.ControlEvent;
+import io.digitflow.control.EventPublisher;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelMetadata;
 import io.digitflow.model.ModelStore;
@@ -30,13 +32,18 @@ import java.util.TreeMap;
  * Reads {@code digits.models} from the beginning and follows it, in every replica: each model record
  * is stored in the local model folder, and when the {@code active} pointer changes the named version
  * is loaded (shape checked), warmed up and swapped in through {@link ModelService#activate}, on this
- * follower's own thread while inference goes on. No consumer group: every replica must see every record.
+ * follower's own thread while inference goes on, and reported on {@code digits.events} under
+ * {@value #SWAP_EVENTS}. No consumer group: every replica must see every record.
  */
 @ApplicationScoped
 public class ModelFollower {
 
+    /** The request id under which replicas report each swap on the events topic, with themselves as replica. */
+    public static final String SWAP_EVENTS = "model-swap";
+
     private final DigitflowConfig config;
     private final ModelService models;
+    private final EventPublisher events;
     private final Map<String, Object> kafka;
     private final ModelStore store;
     private final Map<String, ModelMetadata> versions = new TreeMap<>();
@@ -45,10 +52,11 @@ public class ModelFollower {
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ModelFollower(DigitflowConfig config, ModelService models,
+    public ModelFollower(DigitflowConfig config, ModelService models, EventPublisher events,
                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.models = models;
+        this.events = events;
         this.kafka = kafka;
         this.store = new ModelStore(config.modelDir());
     }
@@ -158,6 +166,8 @@ public class ModelFollower {
         }
         Log.infof("Models topic: active is now %s; loading it", target.version());
         models.activate(ModelArtifact.load(store.pathOf(target.version())));
+        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.DONE, "serving " + target.version(),
+                Map.of("version", target.version())));
     }
 
     @PreDestroy

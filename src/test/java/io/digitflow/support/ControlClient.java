@@ -49,9 +49,14 @@ public final class ControlClient {
 
     /** Every event under {@code requestId} up to and including the {@code finals}-th final one. */
     public List<JsonNode> events(String requestId, int finals, Duration timeout) {
+        return eventsUntil(requestId, kept -> kept.stream().filter(ControlClient::isFinal).count() >= finals, timeout);
+    }
+
+    /** The events under {@code requestId}, read from the start until {@code done} holds for them. */
+    public List<JsonNode> eventsUntil(String requestId, java.util.function.Predicate<List<JsonNode>> done,
+                                      Duration timeout) {
         return KafkaClients.readUntil(bootstrap, eventsTopic, r -> requestId.equals(r.key()),
-                        kept -> kept.stream().map(ControlClient::json).filter(ControlClient::isFinal).count() >= finals,
-                        timeout)
+                        kept -> done.test(kept.stream().map(ControlClient::json).toList()), timeout)
                 .stream().map(ControlClient::json).toList();
     }
 
