@@ -2,6 +2,7 @@ package io.digitflow.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.digitflow.broker.TopicReader;
 import io.digitflow.data.MnistData;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.input.DecodedImage;
@@ -13,14 +14,11 @@ import io.digitflow.stream.DeadLetters;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,35 +42,24 @@ final class LabeledData {
 
     static Result addTo(MnistData mnist, KafkaConsumer<String, byte[]> consumer, String topic, ImageDecoder decoder,
                         KafkaProducer<String, byte[]> dlqProducer, String dlqTopic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
         ByteArrayOutputStream images = new ByteArrayOutputStream();
         ByteArrayOutputStream labels = new ByteArrayOutputStream();
-        int dead = 0;
-        if (!partitions.isEmpty()) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue; // arrived after training started: the next retrain takes it
-                    }
-                    try {
-                        DecodedImage image = decoder.decode(record.value(), header(record, "content-type"));
-                        labels.write(label(record, image));
-                        images.writeBytes(image.pixels());
-                    } catch (InvalidInputException e) {
-                        dlqProducer.send(DeadLetters.of(record, dlqTopic, e));
-                        dead++;
-                    }
-                }
+        int[] dead = {0};
+        // Records that arrive after training started are left for the next retrain.
+        TopicReader.readToEnd(consumer, topic, record -> {
+            try {
+                DecodedImage image = decoder.decode(record.value(), header(record, "content-type"));
+                labels.write(label(record, image));
+                images.writeBytes(image.pixels());
+            } catch (InvalidInputException e) {
+                dlqProducer.send(DeadLetters.of(record, dlqTopic, e));
+                dead[0]++;
             }
-            dlqProducer.flush();
-        }
+        });
+        dlqProducer.flush();
         int added = labels.size();
         if (added == 0) {
-            return new Result(mnist, 0, dead);
+            return new Result(mnist, 0, dead[0]);
         }
         MnistSplit train = mnist.train();
         byte[] allImages = new byte[train.images().length + added * MnistSplit.PIXELS];
@@ -84,7 +71,7 @@ final class LabeledData {
         Map<String, String> sha = new LinkedHashMap<>(mnist.sha256());
         sha.put(topic, sha256(images.toByteArray(), labels.toByteArray()));
         return new Result(new MnistData(new MnistSplit(allImages, allLabels, train.count() + added), mnist.test(), sha,
-                mnist.source() + " + " + added + " records of " + topic), added, dead);
+                mnist.source() + " + " + added + " records of " + topic), added, dead[0]);
     }
 
     private static int label(ConsumerRecord<String, byte[]> record, DecodedImage image) throws InvalidInputException {

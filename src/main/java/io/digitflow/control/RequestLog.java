@@ -1,13 +1,12 @@
 package io.digitflow.control;
 
+import io.digitflow.broker.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,23 +22,21 @@ final class RequestLog implements AutoCloseable {
 
     RequestLog(KafkaConsumer<String, byte[]> consumer, String eventsTopic) {
         this.consumer = consumer;
-        this.partitions = consumer.partitionsFor(eventsTopic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(eventsTopic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.partitions = TopicReader.readToEnd(consumer, eventsTopic, this::remember);
     }
 
     /** True if an event for {@code requestId} is on the events topic up to its current end. */
     boolean answered(String requestId) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.key() != null) {
-                    seen.add(record.key());
-                }
-            }
+        if (!partitions.isEmpty()) {
+            TopicReader.catchUp(consumer, partitions, this::remember);
         }
         return seen.contains(requestId);
+    }
+
+    private void remember(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null) {
+            seen.add(record.key());
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.digitflow.models;
 
 import io.digitflow.broker.ClientProperties;
+import io.digitflow.broker.TopicReader;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.control.ControlEvent;
 import io.digitflow.control.EventPublisher;
@@ -16,14 +17,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -74,18 +73,10 @@ public class ModelFollower {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer = new KafkaConsumer<>(props);
         String topic = config.topics().models();
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        if (partitions.isEmpty()) {
+        if (TopicReader.readToEnd(consumer, topic, this::handle).isEmpty()) {
             Log.warnf("Topic %s does not exist: models are not distributed through Kafka", topic);
             consumer.close();
             return;
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-            handle(consumer.poll(Duration.ofMillis(200)));
         }
         Log.infof("Read %s: %d model versions, active %s", topic, versionCount(),
                 pointer == null ? "none yet" : pointer.version());
@@ -128,30 +119,32 @@ public class ModelFollower {
     }
 
     private void handle(ConsumerRecords<String, byte[]> records) {
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.key() == null || record.value() == null) {
-                continue; // a tombstone or a foreign record
+        records.forEach(this::handle);
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return; // a tombstone or a foreign record
+        }
+        try {
+            if (record.key().equals(ActivePointer.KEY)) {
+                pointer = ModelRecords.pointer(record.value());
+                return;
             }
-            try {
-                if (record.key().equals(ActivePointer.KEY)) {
-                    pointer = ModelRecords.pointer(record.value());
-                    continue;
-                }
-                Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
-                if (header == null) {
-                    Log.warnf("Models topic: record %s at offset %d has no %s header; skipped", record.key(),
-                            record.offset(), ModelRecords.METADATA_HEADER);
-                    continue;
-                }
-                ModelMetadata metadata = ModelRecords.metadata(header.value());
-                ModelRecords.materialize(store.pathOf(record.key()), record.value(), header.value());
-                synchronized (this) {
-                    versions.put(record.key(), metadata);
-                }
-            } catch (java.io.IOException e) {
-                Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
-                        record.offset(), e.getMessage());
+            Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
+            if (header == null) {
+                Log.warnf("Models topic: record %s at offset %d has no %s header; skipped", record.key(),
+                        record.offset(), ModelRecords.METADATA_HEADER);
+                return;
             }
+            ModelMetadata metadata = ModelRecords.metadata(header.value());
+            ModelRecords.materialize(store.pathOf(record.key()), record.value(), header.value());
+            synchronized (this) {
+                versions.put(record.key(), metadata);
+            }
+        } catch (java.io.IOException e) {
+            Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
+                    record.offset(), e.getMessage());
         }
     }
 
