@@ -9,6 +9,7 @@ import io.digitflow.data.MnistSplit;
 import io.digitflow.models.ModelFollower;
 import io.digitflow.stream.ServiceProcess;
 import io.digitflow.stream.ServingTestResource;
+import io.digitflow.support.AppProcess;
 import io.digitflow.support.ControlClient;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
@@ -118,9 +119,19 @@ class RetrainAndSwapIT {
             try (ServiceProcess c = ServiceProcess.start(bootstrap, THIRD, log(logs, "c"), thirdSettings(settings), homeC)) {
                 assertThat(classifyOnThird(bootstrap, "c-before")).containsOnly(newVersion);
 
-                JsonNode rollback = control.run("rollback-1", "{\"command\":\"rollback\"}", Duration.ofMinutes(1));
-                assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("done");
-                assertThat(rollback.path("details").path("active").asText()).isEqualTo(oldVersion);
+                // The operator's view, through the CLI: both versions listed, the new one active.
+                Map<String, String> cli = Map.of("DIGITFLOW_TOPICS_CONTROL", PREFIX + ".control",
+                        "DIGITFLOW_TOPICS_MODELS", PREFIX + ".models", "DIGITFLOW_TOPICS_EVENTS", PREFIX + ".events");
+                AppProcess.Result models = AppProcess.run(cli, "models", "--bootstrap-servers", bootstrap);
+                assertThat(models.exitCode()).as(models.err()).isZero();
+                assertThat(models.out()).containsPattern(newVersion + " +0\\.9\\d{3} +1 +active")
+                        .containsPattern(oldVersion + " +0\\.9\\d{3} +1 +served before")
+                        .contains("Active: " + newVersion + " (rollback returns to " + oldVersion + ")");
+
+                AppProcess.Result rollback = AppProcess.run(cli, "control", "rollback", "--request-id", "rollback-1",
+                        "--bootstrap-servers", bootstrap);
+                assertThat(rollback.exitCode()).as(rollback.out() + rollback.err()).isZero();
+                assertThat(rollback.out()).contains("done: active is now " + oldVersion);
                 awaitSwaps(control, oldVersion, Set.of(a.pid(), b.pid(), c.pid()));
                 assertThat(classifyOnThird(bootstrap, "c-after")).containsOnly(oldVersion);
             }
