@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 @Command(name = "digitflow", mixinStandardHelpOptions = true, version = "digitflow 0.1.0",
         description = "Streaming inference for handwritten digits on Kafka, with its own training job.",
         subcommands = {ServeCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                SendCommand.class, WatchCommand.class, BrokerCommand.class})
+                SendCommand.class, WatchCommand.class, BrokerCommand.class, ModelsCommand.class,
+                ControlRequestCommand.class})
 public class DigitflowCommand implements Callable<Integer> {
 
     @Inject

@@ -29,4 +29,17 @@ final class KafkaOptions {
         config.put("bootstrap.servers", servers);
         return config;
     }
+
+    /** A consumer of string keys and byte values with no group and no commits: it reads, nothing more. */
+    org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader() {
+        Map<String, Object> props = clientConfig();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                io.digitflow.broker.Topics.MAX_RECORD_BYTES);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringDeserializer.class);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(props);
+    }
 }

@@ -29,6 +29,8 @@ public interface DigitflowConfig {
 
     Output output();
 
+    Training training();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -50,6 +52,22 @@ public interface DigitflowConfig {
         /** Records that could not be classified, untouched, with the reason in headers. */
         @WithDefault("digits.images.dlq")
         String deadLetters();
+
+        /** Operator commands (retrain, promote, rollback, status, cancel); one partition. */
+        @WithDefault("digits.control")
+        String control();
+
+        /** Model artifacts keyed by version plus the {@code active} pointer; compacted. */
+        @WithDefault("digits.models")
+        String models();
+
+        /** Outcomes of commands (accepted, progress, done, rejected), keyed by request id. */
+        @WithDefault("digits.events")
+        String events();
+
+        /** Labelled images that retraining adds to MNIST. */
+        @WithDefault("digits.labeled")
+        String labeled();
 
         /** Partitions of the images topic when digitflow creates it. */
         @WithDefault("3")
@@ -87,6 +105,12 @@ public interface DigitflowConfig {
         /** Largest picture area (width x height) accepted: the guard against decompression bombs. */
         @WithDefault("16777216")
         long maxPicturePixels();
+
+        /** These limits as the decoder takes them. */
+        default io.digitflow.input.DecodeLimits limits() {
+            return new io.digitflow.input.DecodeLimits(maxRecordBytes(), maxPictureSide(), maxPictureSide(),
+                    maxPicturePixels(), io.digitflow.input.DecodeLimits.DEFAULTS.maxJsonDepth());
+        }
     }
 
     /** The predictions and dead letters the service writes. */
@@ -99,6 +123,32 @@ public interface DigitflowConfig {
          */
         @WithDefault("none")
         String compression();
+    }
+
+    /** Retraining through the control topic: bounds on a command and the quality gate. */
+    interface Training {
+        /** A retrained model is promoted only with at least this test accuracy. */
+        @WithDefault("0.97")
+        double minAccuracy();
+
+        /** ... and only if its test accuracy is at most this much below the serving model's. */
+        @WithDefault("0.005")
+        double maxAccuracyDrop();
+
+        /** Most epochs one retrain command may ask for, so one command cannot hold the service for hours. */
+        @WithDefault("50")
+        int maxEpochs();
+
+        /** Largest mini-batch a retrain command may ask for. */
+        @WithDefault("2048")
+        int maxBatchSize();
+
+        /**
+         * Share of the training thread's wall time spent computing (0-1]; it rests the rest between
+         * steps so inference on the same cores keeps serving. 1 = no rest.
+         */
+        @WithDefault("0.5")
+        double cpuShare();
     }
 
     /** The serve command. */

@@ -23,7 +23,9 @@ public enum Reason {
     /** A picture whose declared size exceeds the limits (a decompression-bomb guard). */
     PICTURE_TOO_LARGE("picture-too-large"),
     /** A picture with no ink: uniform, or too little contrast to tell ink from background. */
-    EMPTY_PICTURE("empty-picture");
+    EMPTY_PICTURE("empty-picture"),
+    /** A record of the labelled topic whose label (header or JSON field) is missing or not a digit 0-9. */
+    BAD_LABEL("bad-label");
 
     private final String code;
 

@@ -2,6 +2,7 @@ package io.digitflow.serve;
 
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.Trainer;
+import io.digitflow.models.ModelFollower;
 import io.digitflow.stream.ImageStream;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
@@ -19,11 +20,14 @@ public class StreamLifecycle {
     private final DigitflowConfig config;
     private final ModelService models;
     private final ChannelRegistry channels;
+    private final ModelFollower follower;
 
-    public StreamLifecycle(DigitflowConfig config, ModelService models, ChannelRegistry channels) {
+    public StreamLifecycle(DigitflowConfig config, ModelService models, ChannelRegistry channels,
+                           ModelFollower follower) {
         this.config = config;
         this.models = models;
         this.channels = channels;
+        this.follower = follower;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -33,8 +37,13 @@ public class StreamLifecycle {
         }
     }
 
-    /** Loads (or trains) the model, then lets the images channel poll. */
+    /**
+     * Serves the active model of the models topic if it names one, else the newest local model (or
+     * trains one), then lets the images channel poll. The topic comes first so that a replica started
+     * after a promotion never serves a stale local model.
+     */
     public void start(Trainer.Progress trainingProgress) {
+        follower.start();
         models.ensureLoaded(trainingProgress);
         PausableChannel images = channels.getPausable(ImageStream.CHANNEL);
         if (images == null) {

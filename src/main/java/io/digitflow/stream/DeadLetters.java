@@ -27,7 +27,8 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    static ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> input, String dlqTopic,
+    /** The dead letter of {@code input}: its bytes untouched, the problem in SmallRye's DLQ headers. */
+    public static ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> input, String dlqTopic,
                                              InvalidInputException problem) {
         Headers headers = new RecordHeaders(input.headers().toArray());
         headers.add(REASON, problem.getMessage().getBytes(UTF_8));

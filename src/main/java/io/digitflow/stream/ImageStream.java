@@ -2,7 +2,6 @@ package io.digitflow.stream;
 
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.inference.Classifier;
-import io.digitflow.input.DecodeLimits;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.serve.ModelService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -45,9 +44,7 @@ public class ImageStream {
         this.models = models;
         this.output = output;
         this.metrics = metrics;
-        DecodeLimits limits = new DecodeLimits(config.input().maxRecordBytes(), config.input().maxPictureSide(),
-                config.input().maxPictureSide(), config.input().maxPicturePixels(), DecodeLimits.DEFAULTS.maxJsonDepth());
-        this.processor = new BatchProcessor(new ImageDecoder(limits), config.batch().maxSize(),
+        this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
                 config.topics().predictions(), config.topics().deadLetters());
         this.inFlight = new Semaphore(config.batch().maxInFlight());
     }

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.broker.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,13 +31,8 @@ public class OutputProducer {
 
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
-        Map<String, Object> props = new HashMap<>();
         // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too.
-        kafka.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k) || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = ClientProperties.producer(kafka);
         // At-least-once without duplicates from retries: idempotence needs acks=all.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The packaged service ({@code target/quarkus-app}) run as a separate process, as a user runs it. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
 
@@ -20,6 +20,12 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code serve} against {@code bootstrap} with the given topic prefix; output goes to {@code log}. */
     static ServiceProcess start(String bootstrap, String prefix, Path log, Map<String, String> extra) throws IOException {
+        return start(bootstrap, prefix, log, extra, TestModels.HOME);
+    }
+
+    /** As above, with {@code home} as DIGITFLOW_HOME. */
+    public static ServiceProcess start(String bootstrap, String prefix, Path log, Map<String, String> extra, Path home)
+            throws IOException {
         List<String> jvm = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=0",
                 "-Ddigitflow.topics.images=" + prefix + ".images",
@@ -30,8 +36,13 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(AppProcess.command(jvm, List.of("serve"))).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        builder.environment().put("DIGITFLOW_HOME", TestModels.HOME.toString());
+        builder.environment().put("DIGITFLOW_HOME", home.toString());
         return new ServiceProcess(builder.start());
+    }
+
+    /** The process id, which the service names itself by in events (host/pid). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no flush, no commit. */
@@ -39,7 +50,7 @@ final class ServiceProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

@@ -41,6 +41,7 @@ public class ServingTestResource implements QuarkusTestResourceLifecycleManager 
                     new TopicSpec(prefix + ".images", 3, Map.of()),
                     new TopicSpec(prefix + ".predictions", 3, Map.of()),
                     new TopicSpec(prefix + ".images.dlq", 1, Map.of())), Duration.ofSeconds(30));
+            TopicSetup.ensure(admin, controlTopics(prefix), Duration.ofSeconds(30));
         }
         TestModels.ensure();
         Map<String, String> config = new java.util.HashMap<>(Map.of(
@@ -52,8 +53,21 @@ public class ServingTestResource implements QuarkusTestResourceLifecycleManager 
                 "digitflow.consumer-group", prefix + "-service",
                 "app.serve", "true",
                 "digitflow.serve.autostart", "true"));
+        config.put("digitflow.topics.control", prefix + ".control");
+        config.put("digitflow.topics.models", prefix + ".models");
+        config.put("digitflow.topics.events", prefix + ".events");
+        config.put("digitflow.topics.labeled", prefix + ".labeled");
         config.putAll(overrides);
         return config;
+    }
+
+    /** The control, models, events and labelled topics of a test prefix, shaped like the real ones. */
+    public static List<TopicSpec> controlTopics(String prefix) {
+        return io.digitflow.broker.Topics.all(1).stream()
+                .filter(t -> List.of(io.digitflow.broker.Topics.CONTROL, io.digitflow.broker.Topics.MODELS,
+                        io.digitflow.broker.Topics.EVENTS, io.digitflow.broker.Topics.LABELED).contains(t.name()))
+                .map(t -> new TopicSpec(prefix + t.name().substring("digits".length()), t.partitions(), t.configs()))
+                .toList();
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class KafkaClients {
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024,
+                // One request in flight: right after a topic is created its leader may not be ready yet;
+                // the first batch is then refused (NOT_LEADER_OR_FOLLOWER) while later batches in flight
+                // are accepted, and the idempotent producer retries the first one forever with
+                // OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CrashRecoveryIT on a busy machine).
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }

@@ -1,0 +1,78 @@
+package io.digitflow.cli;
+
+import io.digitflow.broker.TopicReader;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.model.ModelMetadata;
+import io.digitflow.models.ActivePointer;
+import io.digitflow.models.ModelRecords;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code digitflow models}: the versions on the models topic, their test accuracy, and which one serves. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = {"List the model versions published on the models topic (digitflow.topics.models) with "
+                + "their test accuracy, and mark the active one every replica serves."})
+public class ModelsCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    private final DigitflowConfig config;
+
+    @Inject
+    public ModelsCommand(DigitflowConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, ModelMetadata> versions = new TreeMap<>();
+        AtomicReference<ActivePointer> active = new AtomicReference<>();
+        String topic = config.topics().models();
+        try (KafkaConsumer<String, byte[]> consumer = kafka.reader()) {
+            TopicReader.readToEnd(consumer, topic, record -> {
+                try {
+                    if (record.key() == null || record.value() == null) {
+                        return;
+                    }
+                    if (record.key().equals(ActivePointer.KEY)) {
+                        active.set(ModelRecords.pointer(record.value()));
+                        return;
+                    }
+                    Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
+                    if (header != null) {
+                        versions.put(record.key(), ModelRecords.metadata(header.value()));
+                    }
+                } catch (IOException e) {
+                    System.err.println(topic + ": record " + record.key() + " at offset " + record.offset()
+                            + " is unreadable (" + e.getMessage() + ")");
+                }
+            });
+        }
+        PrintStream out = System.out;
+        if (versions.isEmpty()) {
+            out.println("No models on " + topic + " yet: a model is published when a retrain passes the quality gate.");
+            return 0;
+        }
+        Optional<ActivePointer> pointer = Optional.ofNullable(active.get());
+        out.printf("%-22s %-14s %-8s %s%n", "VERSION", "TEST ACCURACY", "EPOCHS", "");
+        versions.forEach((version, metadata) -> out.printf("%-22s %-14.4f %-8d %s%n", version,
+                metadata.testAccuracy(), metadata.hyperparameters().epochs(),
+                pointer.map(p -> p.version().equals(version) ? "active" : p.history().contains(version)
+                        ? "served before" : "").orElse("")));
+        pointer.ifPresent(p -> out.println("Active: " + p.version() + (p.history().isEmpty() ? ""
+                : " (rollback returns to " + p.history().get(p.history().size() - 1) + ")")));
+        return 0;
+    }
+}

@@ -1,0 +1,156 @@
+package io.digitflow.control;
+
+import io.digitflow.broker.ClientProperties;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.model.ModelMetadata;
+import io.digitflow.models.ActivePointer;
+import io.digitflow.models.ModelFollower;
+import io.digitflow.serve.ModelService;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads commands from {@code digits.control} (one partition, one consumer group: exactly one replica
+ * handles each) and answers every one on {@code digits.events} under its request id: accepted, then
+ * done, or rejected with the reason. Nothing a command says can stop the channel: every problem is a
+ * rejection event.
+ */
+@ApplicationScoped
+public class ControlHandler {
+
+    /** The SmallRye channel mapped to the control topic. */
+    public static final String CHANNEL = "control";
+
+    private final DigitflowConfig config;
+    private final CommandParser parser;
+    private final EventPublisher events;
+    private final Retrainer retrainer;
+    private final Promotions promotions;
+    private final ModelFollower follower;
+    private final ModelService models;
+    private final Map<String, Object> kafka;
+    private RequestLog requests;
+
+    public ControlHandler(DigitflowConfig config, EventPublisher events, Retrainer retrainer, Promotions promotions,
+                          ModelFollower follower, ModelService models,
+                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.config = config;
+        this.parser = new CommandParser(config.training().maxEpochs(), config.training().maxBatchSize());
+        this.events = events;
+        this.retrainer = retrainer;
+        this.promotions = promotions;
+        this.follower = follower;
+        this.models = models;
+        this.kafka = kafka;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking(value = "control", ordered = true)
+    public void handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            String id = CommandParser.requestId(record.key(), record.value());
+            if (id != null && requests().answered(id)) {
+                events.publish(ControlEvent.of(id, null, ControlEvent.REJECTED,
+                        "request id " + id + " was handled already; send a new id to run a command again", Map.of()));
+                return;
+            }
+            run(parser.parse(record.key(), record.value()));
+        } catch (CommandRejected e) {
+            events.publish(ControlEvent.of(e.requestId(), e.command(), ControlEvent.REJECTED, e.getMessage(), Map.of()));
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the channel keeps going: an unhandled exception would stop it.
+            Log.errorf(e, "Control record at offset %d", record.offset());
+            String id = Optional.ofNullable(CommandParser.requestId(record.key(), record.value()))
+                    .orElse(CommandParser.UNIDENTIFIED);
+            events.publish(ControlEvent.of(id, null, ControlEvent.FAILED, "command failed: " + e.getMessage(), Map.of()));
+        }
+    }
+
+    private void run(ControlCommand command) {
+        try {
+            switch (command.type()) {
+                case RETRAIN -> retrain(command);
+                case PROMOTE -> pointed(command, promotions.promote(command.version().orElseThrow()));
+                case ROLLBACK -> pointed(command, promotions.rollback(command.version()));
+                case STATUS -> events.publish(command, ControlEvent.DONE, "status", status());
+                case CANCEL -> events.publish(command, ControlEvent.DONE, "cancelling retrain " + retrainer.cancel()
+                        .orElseThrow(() -> new CommandRejected.Reason("no retrain is running")), Map.of());
+            }
+        } catch (CommandRejected.Reason e) {
+            events.publish(command, ControlEvent.REJECTED, e.getMessage(), Map.of());
+        }
+    }
+
+    private void retrain(ControlCommand command) throws CommandRejected.Reason {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("epochs", command.hyperparameters().epochs());
+        details.put("batchSize", command.hyperparameters().batchSize());
+        details.put("learningRate", command.hyperparameters().learningRate());
+        details.put("seed", command.hyperparameters().seed());
+        details.put("includeLabeled", command.includeLabeled());
+        // Accepted goes out before the job starts, so it always precedes the job's own events.
+        Optional<String> busy = retrainer.runningRequest();
+        if (busy.isPresent()) {
+            throw new CommandRejected.Reason("a retrain is already running (request " + busy.get()
+                    + "); cancel it or wait for its outcome");
+        }
+        events.publish(command, ControlEvent.ACCEPTED, "retraining", details);
+        Optional<String> refused = retrainer.start(command);
+        if (refused.isPresent()) {
+            throw new CommandRejected.Reason(refused.get());
+        }
+    }
+
+    private void pointed(ControlCommand command, ActivePointer pointer) {
+        events.publish(command, ControlEvent.DONE, "active is now " + pointer.version(),
+                Map.of("active", pointer.version(), "history", pointer.history()));
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("active", promotions.current().map(ActivePointer::version).orElse(null));
+        status.put("serving", models.active().map(ModelService.Active::version).orElse(null));
+        status.put("training", retrainer.runningRequest().orElse(null));
+        List<Map<String, Object>> versions = follower.versions().entrySet().stream()
+                .map(e -> Map.<String, Object>of("version", e.getKey(), "testAccuracy", accuracy(e.getValue())))
+                .toList();
+        status.put("versions", versions);
+        return status;
+    }
+
+    private static double accuracy(ModelMetadata metadata) {
+        return metadata.testAccuracy();
+    }
+
+    private synchronized RequestLog requests() {
+        if (requests == null) {
+            Map<String, Object> props = ClientProperties.consumer(kafka);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            requests = new RequestLog(new KafkaConsumer<>(props), config.topics().events());
+        }
+        return requests;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (requests != null) {
+            requests.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.digitflow.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.digitflow.broker.ClientProperties;
+import io.digitflow.config.DigitflowConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes {@link ControlEvent}s as JSON to {@code digits.events}, keyed by request id. A plain producer:
+ * events are few, and waiting for each acknowledgement keeps them in the order they happened.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String topic;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
+        this.topic = config.topics().events();
+        Map<String, Object> props = ClientProperties.producer(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-events");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Publishes one event and waits (at most 10 s) for the broker; a failure is logged, never thrown. */
+    public void publish(ControlEvent event) {
+        try {
+            producer.send(new ProducerRecord<>(topic, event.requestId(), JSON.writeValueAsBytes(event)))
+                    .get(10, TimeUnit.SECONDS);
+            Log.infof("Event %s %s %s: %s", event.requestId(), event.command(), event.status(), event.message());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            Log.errorf(e, "Could not publish event %s %s", event.requestId(), event.status());
+        }
+    }
+
+    public void publish(ControlCommand command, String status, String message, Map<String, Object> details) {
+        publish(ControlEvent.of(command.requestId(), command.type().json(), status, message, details));
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,86 @@
+package io.digitflow.control;
+
+import io.digitflow.model.ModelArtifact;
+import io.digitflow.models.ActivePointer;
+import io.digitflow.models.ModelFollower;
+import io.digitflow.models.ModelPublisher;
+import io.digitflow.serve.ModelService;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Moves the {@code active} pointer of the models topic: promoting a new model, re-promoting a
+ * published one, rolling back. Every replica's {@link ModelFollower} then swaps.
+ */
+@ApplicationScoped
+public class Promotions {
+
+    private final ModelPublisher publisher;
+    private final ModelFollower follower;
+    private final ModelService models;
+
+    public Promotions(ModelPublisher publisher, ModelFollower follower, ModelService models) {
+        this.publisher = publisher;
+        this.follower = follower;
+        this.models = models;
+    }
+
+    /**
+     * Publishes {@code candidate} and makes it active. The serving model is published first when the
+     * topic lacks it (a local model from before any promotion), so a rollback can return to it on
+     * every replica, including ones that never had it on disk.
+     */
+    public ActivePointer promoteNew(ModelArtifact candidate) {
+        models.active().flatMap(ModelService.Active::artifact)
+                .filter(serving -> !follower.versions().containsKey(serving.version()))
+                .ifPresent(publisher::publish);
+        publisher.publish(candidate);
+        ActivePointer next = current().map(p -> p.promote(candidate.version()))
+                .orElse(new ActivePointer(candidate.version(), List.of()));
+        publisher.activate(next);
+        return next;
+    }
+
+    /** Makes a published version active again. */
+    public ActivePointer promote(String version) throws CommandRejected.Reason {
+        if (!follower.versions().containsKey(version)) {
+            throw new CommandRejected.Reason("version " + version + " is not on the models topic; "
+                    + "only models that passed the quality gate are published");
+        }
+        Optional<ActivePointer> current = current();
+        if (current.isPresent() && current.get().version().equals(version)) {
+            throw new CommandRejected.Reason("version " + version + " is already active");
+        }
+        ActivePointer next = current.map(p -> p.promote(version)).orElse(new ActivePointer(version, List.of()));
+        publisher.activate(next);
+        return next;
+    }
+
+    /** Back to the version served before the active one, or to {@code version} if it was served earlier. */
+    public ActivePointer rollback(Optional<String> version) throws CommandRejected.Reason {
+        ActivePointer current = current().orElseThrow(() -> new CommandRejected.Reason(
+                "nothing to roll back: no model has been promoted through the models topic yet"));
+        ActivePointer next;
+        if (version.isEmpty()) {
+            next = current.rollback().orElseThrow(() -> new CommandRejected.Reason(
+                    "nothing to roll back to: " + current.version() + " is the first active version"));
+        } else {
+            int at = current.history().lastIndexOf(version.get());
+            if (at < 0) {
+                throw new CommandRejected.Reason("version " + version.get() + " was not active before "
+                        + current.version() + "; use promote for a version that never served");
+            }
+            next = new ActivePointer(version.get(), current.history().subList(0, at));
+        }
+        publisher.activate(next);
+        return next;
+    }
+
+    /** The pointer as this replica last read it, else the model it serves from before any promotion. */
+    public Optional<ActivePointer> current() {
+        return follower.pointer().or(() -> models.active().flatMap(ModelService.Active::artifact)
+                .map(a -> new ActivePointer(a.version(), List.of())));
+    }
+}

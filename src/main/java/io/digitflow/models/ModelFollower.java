@@ -1,0 +1,178 @@
+package io.digitflow.models;
+
+import io.digitflow.broker.ClientProperties;
+import io.digitflow.broker.TopicReader;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.control.ControlEvent;
+import io.digitflow.control.EventPublisher;
+import io.digitflow.model.ModelArtifact;
+import io.digitflow.model.ModelMetadata;
+import io.digitflow.model.ModelStore;
+import io.digitflow.serve.ModelService;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads {@code digits.models} from the beginning and follows it, in every replica: each model record
+ * is stored in the local model folder, and when the {@code active} pointer changes the named version
+ * is loaded (shape checked), warmed up and swapped in through {@link ModelService#activate}, on this
+ * follower's own thread while inference goes on, and reported on {@code digits.events} under
+ * {@value #SWAP_EVENTS}. No consumer group: every replica must see every record.
+ */
+@ApplicationScoped
+public class ModelFollower {
+
+    /** The request id under which replicas report each swap on the events topic, with themselves as replica. */
+    public static final String SWAP_EVENTS = "model-swap";
+
+    private final DigitflowConfig config;
+    private final ModelService models;
+    private final EventPublisher events;
+    private final Map<String, Object> kafka;
+    private final ModelStore store;
+    private final Map<String, ModelMetadata> versions = new TreeMap<>();
+    private volatile ActivePointer pointer;
+    private volatile boolean stopping;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public ModelFollower(DigitflowConfig config, ModelService models, EventPublisher events,
+                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.config = config;
+        this.models = models;
+        this.events = events;
+        this.kafka = kafka;
+        this.store = new ModelStore(config.modelDir());
+    }
+
+    /** Reads the topic to its current end, serves the active version if there is one, then follows it. */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        Map<String, Object> props = ClientProperties.consumer(kafka);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Model records are a few MB each; the default 1 MiB per partition would still work, one per fetch.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.digitflow.broker.Topics.MAX_RECORD_BYTES);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer = new KafkaConsumer<>(props);
+        String topic = config.topics().models();
+        if (TopicReader.readToEnd(consumer, topic, this::handle).isEmpty()) {
+            Log.warnf("Topic %s does not exist: models are not distributed through Kafka", topic);
+            consumer.close();
+            return;
+        }
+        Log.infof("Read %s: %d model versions, active %s", topic, versionCount(),
+                pointer == null ? "none yet" : pointer.version());
+        applyPointer();
+        thread = new Thread(this::follow, "digitflow-model-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The latest pointer read, if any. */
+    public Optional<ActivePointer> pointer() {
+        return Optional.ofNullable(pointer);
+    }
+
+    /** Every version published so far, by version, with its metadata. */
+    public synchronized Map<String, ModelMetadata> versions() {
+        return Map.copyOf(versions);
+    }
+
+    private synchronized int versionCount() {
+        return versions.size();
+    }
+
+    private void follow() {
+        while (!stopping) {
+            try {
+                ActivePointer before = pointer;
+                handle(consumer.poll(Duration.ofSeconds(1)));
+                if (pointer != before) {
+                    applyPointer();
+                }
+            } catch (WakeupException e) {
+                break;
+            } catch (RuntimeException e) {
+                // A bad record or a model that will not load must not stop the follower: keep serving.
+                Log.errorf(e, "Models topic: %s", e.getMessage());
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private void handle(ConsumerRecords<String, byte[]> records) {
+        records.forEach(this::handle);
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return; // a tombstone or a foreign record
+        }
+        try {
+            if (record.key().equals(ActivePointer.KEY)) {
+                pointer = ModelRecords.pointer(record.value());
+                return;
+            }
+            Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
+            if (header == null) {
+                Log.warnf("Models topic: record %s at offset %d has no %s header; skipped", record.key(),
+                        record.offset(), ModelRecords.METADATA_HEADER);
+                return;
+            }
+            ModelMetadata metadata = ModelRecords.metadata(header.value());
+            ModelRecords.materialize(store.pathOf(record.key()), record.value(), header.value());
+            synchronized (this) {
+                versions.put(record.key(), metadata);
+            }
+        } catch (java.io.IOException e) {
+            Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    /** Loads and swaps in the pointer's version when it is not the one serving already. */
+    private void applyPointer() {
+        ActivePointer target = pointer;
+        if (target == null || config.engine().equals("constant")) {
+            return;
+        }
+        if (models.active().map(a -> a.version().equals(target.version())).orElse(false)) {
+            return;
+        }
+        Log.infof("Models topic: active is now %s; loading it", target.version());
+        models.activate(ModelArtifact.load(store.pathOf(target.version())));
+        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.DONE, "serving " + target.version(),
+                Map.of("version", target.version())));
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        if (thread != null) {
+            consumer.wakeup();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.digitflow.models;
+
+import io.digitflow.broker.ClientProperties;
+import io.digitflow.broker.Topics;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.model.ModelArtifact;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Writes model records and the {@code active} pointer to {@code digits.models} (see {@link ModelRecords}).
+ * Every send waits for the broker: a pointer must never reach a replica before the model it names.
+ */
+@ApplicationScoped
+public class ModelPublisher {
+
+    private final String topic;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public ModelPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
+        this.topic = config.topics().models();
+        Map<String, Object> props = ClientProperties.producer(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A model zip is ~1.5 MB, above the 1 MiB default; the topic accepts up to the same 16 MiB.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-models");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Publishes a model record for {@code artifact}, from its files on disk. */
+    public void publish(ModelArtifact artifact) {
+        try {
+            byte[] zip = Files.readAllBytes(artifact.folder().resolve(ModelArtifact.MODEL_FILE));
+            byte[] json = Files.readAllBytes(artifact.folder().resolve(ModelArtifact.METADATA_FILE));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, artifact.version(), zip);
+            record.headers().add(ModelRecords.METADATA_HEADER, json);
+            send(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(artifact.folder() + ": cannot read model to publish", e);
+        }
+    }
+
+    /** Points every replica at {@code pointer.version()}, which must have been published already. */
+    public void activate(ActivePointer pointer) {
+        send(new ProducerRecord<>(topic, ActivePointer.KEY, ModelRecords.pointer(pointer)));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + record.key(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish " + record.key() + " to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
