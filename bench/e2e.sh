@@ -66,14 +66,12 @@ echo "== steady $RATE images/s for $STEADY images, engine nd4j (after a 10 s war
 fresh_broker steady
 start serve-steady "digitflow serving" \
   env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts nd4j) -jar target/quarkus-app/quarkus-run.jar serve
-# Warm-up: the consumer joins its group and the JIT compiles the hot path; not measured.
-start watch-warmup "Watching" "${app[@]}" watch --expect $((RATE * 10)) --show 0 --timeout PT5M "${client[@]}"
+# One watch and one send for warm-up and measurement together, so that every JVM (service, send,
+# watch) has compiled its hot path before the measured part; the first 10 s are left out.
+warm=$((RATE * 10))
+start watch-steady "Watching" "${app[@]}" watch --skip "$warm" --expect "$STEADY" --show 0 --timeout PT10M "${client[@]}"
 watcher=${pids[-1]}
-"${app[@]}" send --mnist-test --count $((RATE * 10)) --rate "$RATE" "${client[@]}" | tail -1
-wait "$watcher" || true
-start watch-steady "Watching" "${app[@]}" watch --expect "$STEADY" --show 0 --timeout PT10M "${client[@]}"
-watcher=${pids[-1]}
-"${app[@]}" send --mnist-test --count "$STEADY" --rate "$RATE" "${client[@]}" | tail -1
+"${app[@]}" send --mnist-test --count $((warm + STEADY)) --rate "$RATE" "${client[@]}" | tail -1
 wait "$watcher" || true
 sed -n '/^Summary/,$p' "$work/watch-steady.log"
 echo "(logs in $work)"

@@ -26,6 +26,9 @@ public class Main {
 
     public static void main(String... args) {
         // Before anything can load ND4J or OpenBLAS: they read these settings once, at load time.
+        if (isServe(args)) {
+            NativeTuning.limitEngineThreadsForServing();
+        }
         NativeTuning.apply();
         Optional<LocalKafkaBroker> broker = Optional.empty();
         if (isServe(args)) {

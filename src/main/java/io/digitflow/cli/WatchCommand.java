@@ -45,6 +45,11 @@ public class WatchCommand implements Callable<Integer> {
             description = "Give up waiting for --expect after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--skip", paramLabel = "N", defaultValue = "0",
+            description = "Leave the first N predictions out of the figures, a warm-up; --expect counts those after "
+                    + "them (default: ${DEFAULT-VALUE}).")
+    long skip;
+
     @Option(names = "--show", paramLabel = "K", defaultValue = "3",
             description = "Draw the first K digits with their predictions (default: ${DEFAULT-VALUE}).")
     int show;
@@ -93,6 +98,10 @@ public class WatchCommand implements Callable<Integer> {
                             + " predictions arrived within " + timeout);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (skip > 0) {
+                        skip--;
+                        continue;
+                    }
                     long now = System.nanoTime();
                     long nowMicros = HarnessHeaders.nowMicros();
                     firstNanos = received == 0 ? now : firstNanos;

@@ -84,7 +84,7 @@ public interface DigitflowConfig {
          * How long the broker may hold a fetch to fill a batch (consumer fetch.max.wait.ms, with
          * fetch.min.bytes = max-size images). Longer: fuller batches at moderate load; shorter: lower latency.
          */
-        @WithDefault("5ms")
+        @WithDefault("2ms")
         Duration maxWait();
 
         /** Poll batches whose outputs may be awaiting the broker's acknowledgement at once (bounds memory). */
