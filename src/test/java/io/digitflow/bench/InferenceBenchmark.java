@@ -41,7 +41,6 @@ public class InferenceBenchmark {
     private byte[][] images;
     private float[] out;
 
-
     @Setup
     public void setUp() {
         System.out.println("ND4J: " + Nd4jRuntime.describe().summary());
