@@ -5,13 +5,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The stream's Prometheus metrics: records in and out, dead letters by reason, batch sizes, timings. */
+/**
+ * The stream's Prometheus metrics: records in and out, dead letters by reason, batch sizes, timings.
+ * Created at start-up, so every series is exported (at zero) before the first record arrives.
+ */
+@Startup
 @ApplicationScoped
 public class StreamMetrics {
 

@@ -6,6 +6,7 @@ import io.digitflow.support.KafkaClients;
 import io.digitflow.support.Pictures;
 import io.digitflow.support.TestMnist;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -16,6 +17,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +48,26 @@ class StreamEndToEndTest {
     String predictions;
     @Inject
     ModelService models;
+    @TestHTTPResource("/q/health/ready")
+    URI readiness;
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void readinessNamesTheServedModelAndKafkaAndMetricsAreExported() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(readiness).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"model\"").contains(models.active().orElseThrow().version())
+                .contains("SmallRye Reactive Messaging - readiness check");
+        HttpResponse<String> prometheus = http.send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body()).contains("digitflow_records_in_total", "digitflow_predictions_out_total",
+                "digitflow_dead_letters_total{reason=\"wrong-length\"", "digitflow_engine_batch_size",
+                "digitflow_latency_seconds", "digitflow_model_active{version=\"" + models.active().orElseThrow().version());
+    }
 
     @Test
     void everyImageGetsOnePredictionKeyedAndOrderedLikeItsInput() throws Exception {
