@@ -4,9 +4,7 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistRepository;
 import picocli.CommandLine.Option;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /** The {@code --data} option shared by every command that reads MNIST. */
@@ -19,10 +17,6 @@ final class DataOptions {
 
     MnistRepository repository(DigitflowConfig config) {
         Optional<Path> folder = Optional.ofNullable(dir).or(() -> config.data().dir());
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        return new MnistRepository(folder, config.data().mirror(), config.dataCacheDir(), client);
+        return new MnistRepository(folder, config.data().mirror(), config.dataCacheDir());
     }
 }

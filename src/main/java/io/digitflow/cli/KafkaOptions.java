@@ -32,6 +32,11 @@ final class KafkaOptions {
 
     /** A consumer of string keys and byte values with no group and no commits: it reads, nothing more. */
     org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader() {
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(readerConfig());
+    }
+
+    /** The settings of {@link #reader()}, for a command that adds its own. */
+    Map<String, Object> readerConfig() {
         Map<String, Object> props = clientConfig();
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
@@ -40,6 +45,6 @@ final class KafkaOptions {
                 org.apache.kafka.common.serialization.StringDeserializer.class);
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(props);
+        return props;
     }
 }

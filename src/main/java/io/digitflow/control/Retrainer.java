@@ -149,8 +149,7 @@ public class Retrainer {
 
     private synchronized MnistData mnist() {
         if (mnist == null) {
-            mnist = new MnistRepository(config.data().dir(), config.data().mirror(), config.dataCacheDir(),
-                    java.net.http.HttpClient.newHttpClient()).load();
+            mnist = new MnistRepository(config.data().dir(), config.data().mirror(), config.dataCacheDir()).load();
         }
         return mnist;
     }

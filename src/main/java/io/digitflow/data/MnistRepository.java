@@ -33,7 +33,12 @@ public final class MnistRepository {
 
     /** Downloads, when needed, from the default mirror. */
     public MnistRepository(Optional<Path> dataDir, Path cacheDir) {
-        this(dataDir, DEFAULT_MIRROR, cacheDir, HttpClient.newBuilder()
+        this(dataDir, DEFAULT_MIRROR, cacheDir);
+    }
+
+    /** Downloads, when needed, from {@code mirror}, with a connect timeout and redirects followed. */
+    public MnistRepository(Optional<Path> dataDir, URI mirror, Path cacheDir) {
+        this(dataDir, mirror, cacheDir, HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build());

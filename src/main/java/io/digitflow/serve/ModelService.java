@@ -63,7 +63,7 @@ public class ModelService {
         } else if (config.serve().trainIfMissing()) {
             Log.infof("No model in %s yet: training one with the default settings", store.folder());
             MnistRepository data = new MnistRepository(config.data().dir(), config.data().mirror(),
-                    config.dataCacheDir(), java.net.http.HttpClient.newHttpClient());
+                    config.dataCacheDir());
             artifact = new TrainingJob().run(data.load(), Hyperparameters.defaults(), store, null, progress).artifact();
         } else {
             throw new UserException(store.folder() + ": no model to serve; run `digitflow train` first");
