@@ -5,7 +5,7 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistRepository;
 import io.digitflow.inference.Classifier;
 import io.digitflow.inference.ConstantClassifier;
-import io.digitflow.inference.Nd4jClassifier;
+import io.digitflow.inference.Engines;
 import io.digitflow.model.Hyperparameters;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelStore;
@@ -73,7 +73,8 @@ public class ModelService {
 
     /** Makes {@code artifact} the serving model, after a warm-up call on its classifier. */
     public Active activate(ModelArtifact artifact) {
-        Classifier classifier = new Nd4jClassifier(artifact.network(), artifact.version(), config.batch().maxSize());
+        Classifier classifier = Engines.create(artifact.network(), artifact.version(), config.batch().maxSize(),
+                config.engineChoice());
         return activate(new Active(artifact.version(), classifier, Optional.of(artifact)));
     }
 
