@@ -2,7 +2,8 @@ package io.digitflow.cli;
 
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.inference.Nd4jClassifier;
+import io.digitflow.inference.Classifier;
+import io.digitflow.inference.Engines;
 import io.digitflow.model.Evaluation;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelMetadata;
@@ -54,10 +55,12 @@ public class EvaluateCommand implements Callable<Integer> {
         ModelArtifact artifact = model.load(config);
         MnistSplit test = data.repository(config).loadTest().split();
         Evaluation evaluation;
-        try (Nd4jClassifier classifier = new Nd4jClassifier(artifact.network(), artifact.version(), 1000)) {
+        String engine;
+        try (Classifier classifier = Engines.create(artifact.network(), artifact.version(), 1000, config.engineChoice())) {
             evaluation = Evaluation.of(classifier, test);
+            engine = classifier.engine();
         }
-        out.printf(Locale.ROOT, "Model %s (%s)%n", artifact.version(), artifact.folder());
+        out.printf(Locale.ROOT, "Model %s (%s), engine %s%n", artifact.version(), artifact.folder(), engine);
         out.printf(Locale.ROOT, "Test accuracy: %.4f - test loss: %.4f - %,d images%n%n",
                 evaluation.accuracy(), evaluation.loss(), test.count());
         out.print(ConfusionTable.format(evaluation));

@@ -11,6 +11,9 @@ public interface Classifier extends AutoCloseable {
     /** The model version this classifier serves. */
     String version();
 
+    /** The engine that computes, for people: {@code nd4j}, {@code native avx512}, ... */
+    String engine();
+
     /**
      * Classifies {@code images[0..count)}, each 784 bytes row-major (0 = background, 255 = ink),
      * writing {@code count * 10} probabilities into {@code out} in image and digit order.

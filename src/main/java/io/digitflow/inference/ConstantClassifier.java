@@ -15,6 +15,11 @@ public final class ConstantClassifier implements Classifier {
     }
 
     @Override
+    public String engine() {
+        return "constant";
+    }
+
+    @Override
     public String version() {
         return version;
     }

@@ -47,6 +47,11 @@ public final class NativeClassifier implements Classifier {
     }
 
     @Override
+    public String engine() {
+        return "native " + packed.path.id();
+    }
+
+    @Override
     public String version() {
         return version;
     }
@@ -96,11 +101,6 @@ public final class NativeClassifier implements Classifier {
             closed = true;
             packed.release();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "native " + packed.path.id() + " (model " + version + ")";
     }
 
     /** Packed weights in native memory, shared by copies; freed when the last copy closes. */

@@ -75,6 +75,11 @@ public final class Nd4jClassifier implements Classifier {
     }
 
     @Override
+    public String engine() {
+        return "nd4j";
+    }
+
+    @Override
     public String version() {
         return version;
     }
