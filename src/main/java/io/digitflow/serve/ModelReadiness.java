@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Ready only with a model loaded; Kafka's own readiness comes from the messaging extension. */
+/**
+ * Ready only with a model loaded (its version and engine as data); Kafka's own readiness comes from
+ * the messaging extension.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
@@ -20,7 +23,8 @@ public class ModelReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return models.active()
-                .map(active -> HealthCheckResponse.named("model").up().withData("version", active.version()).build())
+                .map(active -> HealthCheckResponse.named("model").up().withData("version", active.version())
+                        .withData("engine", active.prototype().engine()).build())
                 .orElseGet(() -> HealthCheckResponse.named("model").down().withData("version", "none").build());
     }
 }

@@ -1,6 +1,7 @@
 package io.digitflow.stream;
 
 import io.digitflow.data.MnistSplit;
+import io.digitflow.inference.NativeKernel;
 import io.digitflow.serve.ModelService;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.Pictures;
@@ -61,6 +62,9 @@ class StreamEndToEndTest {
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(ready.body()).contains("\"model\"").contains(models.active().orElseThrow().version())
                 .contains("SmallRye Reactive Messaging - readiness check");
+        // The default engine is auto: the native kernel's fastest fp32 path wherever it loads.
+        assertThat(ready.body()).contains(NativeKernel.isAvailable()
+                ? "\"engine\": \"native " + NativeKernel.bestExactPath().orElseThrow().id() + "\"" : "\"engine\": \"nd4j\"");
         HttpResponse<String> prometheus = http.send(HttpRequest.newBuilder(metrics).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(prometheus.statusCode()).isEqualTo(200);
