@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of the service on this machine, broker included, with `send` and `watch`:
-#   1. drain a backlog of N raw MNIST images with the ND4J engine, then with the constant engine
-#      (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
+#   1. drain a backlog of N raw MNIST images with each engine in ENGINES: auto (the native kernel),
+#      nd4j, and constant (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
 #   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles.
 # Usage: bench/e2e.sh            (N=200000 RATE=2000 STEADY=60000 by default)
 # Needs a model in <home>/models (./digitflow train) and `mvn package` done (./digitflow does it).
@@ -11,7 +11,8 @@ N=${N:-200000}
 RATE=${RATE:-2000}
 STEADY=${STEADY:-60000}
 PORT=${PORT:-19092}
-ENGINES=${ENGINES:-nd4j constant}
+ENGINES=${ENGINES:-auto nd4j constant}
+STEADY_ENGINE=${STEADY_ENGINE:-auto}
 STEADY_PHASE=${STEADY_PHASE:-yes}
 # Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
 SERVE_OPTS=${SERVE_OPTS:-}
@@ -47,10 +48,10 @@ for engine in $ENGINES; do
 done
 
 [ "$STEADY_PHASE" = yes ] || exit 0
-echo "== steady $RATE images/s for $STEADY images, engine nd4j (after a 10 s warm-up at the same rate)"
+echo "== steady $RATE images/s for $STEADY images, engine $STEADY_ENGINE (after a 10 s warm-up at the same rate)"
 fresh_broker steady
 start serve-steady "digitflow serving" \
-  env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts nd4j) -jar target/quarkus-app/quarkus-run.jar serve
+  env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$STEADY_ENGINE") -jar target/quarkus-app/quarkus-run.jar serve
 # One watch and one send for warm-up and measurement together, so that every JVM (service, send,
 # watch) has compiled its hot path before the measured part; the first 10 s are left out.
 warm=$((RATE * 10))

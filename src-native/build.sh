@@ -20,5 +20,5 @@ if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
 fi
 jdk="$java_home"
 [[ -f "$jdk/include/jni.h" ]] || jdk="$(dirname "$java_home")"
-exec make --no-print-directory CC="$cc" JAVA_HOME="$jdk" OUT="$target/classes/native/linux-x86_64" \
+exec make --no-print-directory --silent CC="$cc" JAVA_HOME="$jdk" OUT="$target/classes/native/linux-x86_64" \
   HEADERS="$target/native/include" BUILD="$target/native/obj"
