@@ -20,5 +20,10 @@ if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
 fi
 jdk="$java_home"
 [[ -f "$jdk/include/jni.h" ]] || jdk="$(dirname "$java_home")"
+if [[ ! -f "$jdk/include/jni.h" ]]; then
+  echo "[digitflow] no jni.h under $java_home (a JRE, not a JDK?): building without the native kernel (ND4J only)"
+  exit 0
+fi
+# From here on a failure is a real error in src-native and fails the build.
 exec make --no-print-directory --silent CC="$cc" JAVA_HOME="$jdk" OUT="$target/classes/native/linux-x86_64" \
   HEADERS="$target/native/include" BUILD="$target/native/obj"
