@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The local broker in secure mode, with the ACLs of deploy/security/acls.txt: who may log in, and what
@@ -119,7 +120,11 @@ class SecureBrokerTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "digitflow-consumer-dashboard");
         try (KafkaConsumer<String, String> consumer = consumer(props)) {
             consumer.subscribe(List.of(Topics.PREDICTIONS));
-            assertThat(consumer.poll(Duration.ofSeconds(5)).count()).as("no prediction yet, but no refusal").isZero();
+            // Joining the group and being given partitions needs READ on both the group and the topic.
+            await("partitions assigned to the consumer's group").atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
         }
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "digitflow");
         try (KafkaConsumer<String, String> consumer = consumer(props)) {

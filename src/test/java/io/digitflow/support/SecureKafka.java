@@ -157,8 +157,14 @@ public final class SecureKafka implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** Stops the broker and deletes its folder (data, certificates, the admin's settings). */
     @Override
     public void close() {
         broker.stop();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Only space in target/ is lost.
+        }
     }
 }
