@@ -13,6 +13,8 @@ final class BrokerProperties {
 
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     static final String CLIENT_LISTENER = "PLAINTEXT";
+    /** The client listener of the secure mode; its name is also its security protocol. */
+    static final String SECURE_CLIENT_LISTENER = "SASL_SSL";
 
     private BrokerProperties() {
     }
@@ -44,9 +46,13 @@ final class BrokerProperties {
         return p;
     }
 
-    /** The full configuration of a combined broker+controller node keeping its data under {@code logDir}. */
-    static Properties combinedNode(Path logDir, String host, int port, int controllerPort,
+    /**
+     * The full configuration of a combined broker+controller node keeping its data under {@code logDir};
+     * with {@code security} (may be null) clients must use SASL_SSL and ACLs apply.
+     */
+    static Properties combinedNode(Path logDir, String host, int port, int controllerPort, BrokerSecurity security,
                                    Map<String, String> extra) {
+        String client = security == null ? CLIENT_LISTENER : SECURE_CLIENT_LISTENER;
         Properties p = new Properties();
         // KRaft combined mode: this one process is the whole cluster, controller quorum included.
         p.put("process.roles", "broker,controller");
@@ -55,14 +61,19 @@ final class BrokerProperties {
         // metadata log, so the controller port may differ from one start to the next.
         p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", CLIENT_LISTENER + "://" + host + ":" + port + ","
+        p.put("listeners", client + "://" + host + ":" + port + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
         // What clients are told to connect to after bootstrapping: the same address they used.
-        p.put("advertised.listeners", CLIENT_LISTENER + "://" + host + ":" + port);
-        p.put("inter.broker.listener.name", CLIENT_LISTENER);
+        p.put("advertised.listeners", client + "://" + host + ":" + port);
+        p.put("inter.broker.listener.name", client);
         // Loopback by default: no TLS or SASL; a production cluster is reached through kafka.bootstrap.servers.
-        p.put("listener.security.protocol.map",
-                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        // The secure mode (BrokerSecurity) puts SASL_SSL on the client listener and TLS on the controller's.
+        p.put("listener.security.protocol.map", security == null
+                ? CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"
+                : SECURE_CLIENT_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SSL");
+        if (security != null) {
+            p.putAll(security.brokerProperties(client, CONTROLLER_LISTENER));
+        }
         // Data and the metadata log in one folder that survives restarts.
         p.put("log.dirs", logDir.toString());
         // 50 partitions spread group coordination over many brokers; on one node each is only another

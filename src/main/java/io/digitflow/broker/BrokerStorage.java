@@ -28,7 +28,7 @@ final class BrokerStorage {
      * Formats whichever log directories are not formatted yet (all of them on the first start) and
      * returns the cluster id they belong to: the one already on disk, else a new one.
      */
-    static String formatIfNeeded(KafkaConfig config) {
+    static String formatIfNeeded(KafkaConfig config, java.util.List<String> scramArguments) {
         Optional<String> existing = clusterId(config);
         String clusterId = existing.orElseGet(() -> Uuid.randomUuid().toString());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -46,6 +46,9 @@ final class BrokerStorage {
                     .setIgnoreFormatted(true)
                     // A static quorum (controller.quorum.voters): kraft.version 0, no voter snapshot.
                     .setHasDynamicQuorum(false)
+                    // SCRAM users of the secure mode (`--add-scram`): the broker's own login has to exist
+                    // before it starts, since it cannot be added through a listener that requires it.
+                    .setScramArguments(scramArguments)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("Could not format the Kafka data folder " + config.metadataLogDir()

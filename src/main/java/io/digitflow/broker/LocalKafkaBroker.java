@@ -43,11 +43,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int port;
     private final String clusterId;
     private final DataFolderLock lock;
+    private final BrokerSecurity security;
     private KafkaRaftServer server;
 
     private LocalKafkaBroker(Path dataDir, String host, int port, String clusterId, DataFolderLock lock,
-                             KafkaRaftServer server) {
+                             BrokerSecurity security, KafkaRaftServer server) {
         this.dataDir = dataDir;
+        this.security = security;
         this.host = host;
         this.port = port;
         this.clusterId = clusterId;
@@ -77,6 +79,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * The settings a client needs besides the bootstrap servers: none for the plain broker, SASL_SSL as
+     * the super user for the secure one.
+     */
+    public Map<String, Object> adminClientProperties() {
+        return security == null ? Map.of() : security.clientProperties(security.superUser(), security.superPassword());
     }
 
     public synchronized boolean isRunning() {
@@ -115,6 +125,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private int controllerPort = DEFAULT_CONTROLLER_PORT;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private BrokerSecurity security;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
         private Builder(Path dataDir) {
@@ -149,6 +160,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The secure mode: SASL_SSL with SCRAM users, the standard authorizer and ACLs. The users are
+         * created when the data folder is formatted, so only a new folder gets them.
+         */
+        public Builder security(BrokerSecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
         public Builder readyTimeout(Duration readyTimeout) {
             this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
             return this;
@@ -170,7 +190,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw e;
             }
             try {
-                awaitAnswer(broker.bootstrapServers(), readyTimeout);
+                awaitAnswer(broker.bootstrapServers(), broker.adminClientProperties(), readyTimeout);
             } catch (RuntimeException e) {
                 broker.stop();
                 throw e;
@@ -185,12 +205,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
             int quorumPort = controllerPort == 0 ? freePort(host) : controllerPort;
             Path logDir = dataDir.resolve("logs");
             createDirectories(logDir);
-            Properties props = BrokerProperties.combinedNode(logDir, host, clientPort, quorumPort, extraProperties);
+            Properties props = BrokerProperties.combinedNode(logDir, host, clientPort, quorumPort, security,
+                    extraProperties);
             // doLog=false: the broker logs its effective configuration itself once it has started.
             KafkaConfig config = KafkaConfig.fromProps(props, false);
-            String clusterId = BrokerStorage.formatIfNeeded(config);
+            String clusterId = BrokerStorage.formatIfNeeded(config,
+                    security == null ? java.util.List.of() : security.scramArguments());
             KafkaRaftServer server = startServer(config, host + ":" + clientPort);
-            return new LocalKafkaBroker(dataDir, host, clientPort, clusterId, lock, server);
+            return new LocalKafkaBroker(dataDir, host, clientPort, clusterId, lock, security, server);
         }
 
         private static KafkaRaftServer startServer(KafkaConfig config, String address) {
@@ -221,8 +243,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return root.getMessage() + " (" + root.getClass().getSimpleName() + ")";
         }
 
-        private static void awaitAnswer(String bootstrapServers, Duration timeout) {
+        private static void awaitAnswer(String bootstrapServers, Map<String, Object> clientProperties,
+                                        Duration timeout) {
             Properties props = new Properties();
+            props.putAll(clientProperties);
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             // One call that either answers within the timeout or fails; no retries past it.
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

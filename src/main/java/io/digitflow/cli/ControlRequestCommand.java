@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.control.CommandSignature;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,9 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -88,9 +91,9 @@ public class ControlRequestCommand implements Callable<Integer> {
             events.assign(partitions);
             events.seekToEnd(partitions);
             partitions.forEach(events::position);
-            send(id);
-            System.out.println("Sent " + command + " as request " + id + "; waiting for its outcome on "
-                    + config.topics().events());
+            boolean signed = send(id);
+            System.out.println("Sent " + command + " as request " + id + (signed ? " (signed)" : "")
+                    + "; waiting for its outcome on " + config.topics().events());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(200))) {
@@ -110,7 +113,8 @@ public class ControlRequestCommand implements Callable<Integer> {
         throw new UserException("no outcome for request " + id + " within " + timeout + "; is a service running?");
     }
 
-    private void send(String id) throws IOException {
+    /** Sends the command, signed when digitflow.control.hmac-secret is set; true if it was signed. */
+    private boolean send(String id) throws IOException {
         ObjectNode json = JSON.createObjectNode().put("requestId", id).put("command", command);
         if (version != null) {
             json.put("version", version);
@@ -134,13 +138,27 @@ public class ControlRequestCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        byte[] value = JSON.writeValueAsBytes(json);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().control(), id, value);
+        Optional<CommandSignature> signature = signature();
+        signature.ifPresent(s -> s.sign(id, value).forEach(record.headers()::add));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(config.topics().control(), id, JSON.writeValueAsBytes(json))).get();
+            producer.send(record).get();
+            return signature.isPresent();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while sending the command");
         } catch (java.util.concurrent.ExecutionException e) {
             throw new UserException(config.topics().control() + ": cannot send the command (" + e.getCause().getMessage() + ")");
+        }
+    }
+
+    private Optional<CommandSignature> signature() {
+        try {
+            return config.control().hmacSecret()
+                    .map(secret -> new CommandSignature(secret, config.control().maxClockSkew(), Clock.systemUTC()));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
     }
 }

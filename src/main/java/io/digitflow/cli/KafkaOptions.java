@@ -4,6 +4,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Where `send` and `watch` find Kafka: --bootstrap-servers, else kafka.bootstrap.servers, else the local broker. */
@@ -19,9 +20,12 @@ final class KafkaOptions {
         Map<String, Object> config = new HashMap<>();
         var all = ConfigProvider.getConfig();
         for (String name : all.getPropertyNames()) {
-            if (name.startsWith("kafka.") && (name.startsWith("kafka.sasl.") || name.startsWith("kafka.ssl.")
-                    || name.equals("kafka.security.protocol"))) {
-                all.getOptionalValue(name, String.class).ifPresent(v -> config.put(name.substring(6), v));
+            // Environment variables are listed under their own names (KAFKA_SASL_JAAS_CONFIG); the service's
+            // Kafka clients read them as kafka.sasl.jaas.config, and so do the commands.
+            String dotted = name.toLowerCase(Locale.ROOT).replace('_', '.');
+            if (dotted.startsWith("kafka.sasl.") || dotted.startsWith("kafka.ssl.")
+                    || dotted.equals("kafka.security.protocol")) {
+                all.getOptionalValue(dotted, String.class).ifPresent(v -> config.put(dotted.substring(6), v));
             }
         }
         String servers = bootstrap != null ? bootstrap

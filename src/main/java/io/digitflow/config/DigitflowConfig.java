@@ -31,6 +31,8 @@ public interface DigitflowConfig {
 
     Training training();
 
+    Control control();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -165,6 +167,23 @@ public interface DigitflowConfig {
          */
         @WithDefault("0.5")
         double cpuShare();
+    }
+
+    /** Who may steer the service through the control topic, besides the broker's ACLs. */
+    interface Control {
+        /**
+         * Shared secret (at least 32 characters; env DIGITFLOW_CONTROL_HMAC_SECRET) for HMAC-SHA256
+         * signatures of control commands. When set, every command must be signed (the CLI signs with it);
+         * unsigned, wrongly signed, stale and replayed commands are rejected. Unset: no signatures.
+         */
+        Optional<String> hmacSecret();
+
+        /**
+         * How far a signed command's timestamp may be from the receiving replica's clock, either way.
+         * Older ones are rejected as replays, so a command must also be handled within this time.
+         */
+        @WithDefault("5m")
+        Duration maxClockSkew();
     }
 
     /** The serve command. */

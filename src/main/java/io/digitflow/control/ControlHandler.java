@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ public class ControlHandler {
     private final ModelFollower follower;
     private final ModelService models;
     private final Map<String, Object> kafka;
+    /** Present when digitflow.control.hmac-secret is set: then only signed commands are run. */
+    private final Optional<CommandSignature> signature;
     private RequestLog requests;
 
     public ControlHandler(DigitflowConfig config, EventPublisher events, Retrainer retrainer, Promotions promotions,
@@ -56,6 +59,8 @@ public class ControlHandler {
         this.follower = follower;
         this.models = models;
         this.kafka = kafka;
+        this.signature = config.control().hmacSecret()
+                .map(secret -> new CommandSignature(secret, config.control().maxClockSkew(), Clock.systemUTC()));
     }
 
     @Incoming(CHANNEL)
@@ -63,6 +68,14 @@ public class ControlHandler {
     public void handle(ConsumerRecord<String, byte[]> record) {
         try {
             String id = CommandParser.requestId(record.key(), record.value());
+            Optional<String> unauthentic = signature.flatMap(s -> s.verify(record.key(), record.value(), record.headers()));
+            if (unauthentic.isPresent()) {
+                // Answered under the id it claims, so whoever sent it sees why; ids are not secrets, and a
+                // forged record can at most burn an id (the CLI's are random).
+                events.publish(ControlEvent.of(id != null ? id : CommandParser.UNIDENTIFIED, null, ControlEvent.REJECTED,
+                        unauthentic.get(), Map.of()));
+                return;
+            }
             if (id != null && requests().answered(id)) {
                 events.publish(ControlEvent.of(id, null, ControlEvent.REJECTED,
                         "request id " + id + " was handled already; send a new id to run a command again", Map.of()));
