@@ -64,6 +64,7 @@ class ScaleOutIT {
     /** The graceful stop waits until the group has settled after the kill; the stream waits here meanwhile. */
     private static final int GATE = 20_000;
     private static final String SEQ = "seq";
+    private static final String CLIENT_PREFIX = "scale-images-";
 
     /** One prediction as read: which input it answers, who made it. */
     private record Seen(int seq, String key, int partition, long offset, String replica) {
@@ -110,9 +111,10 @@ class ScaleOutIT {
         }, "keyed-stream");
 
         Map<TopicPartition, Long> committedAtKill;
-        ServiceProcess a = ServiceProcess.start(bootstrap, PREFIX, log(logs, "a"), settings);
-        ServiceProcess b = ServiceProcess.start(bootstrap, PREFIX, log(logs, "b"), settings);
-        ServiceProcess c = ServiceProcess.start(bootstrap, PREFIX, log(logs, "c"), settings);
+        Set<TopicPartition> killedPartitions;
+        ServiceProcess a = ServiceProcess.start(bootstrap, PREFIX, log(logs, "a"), named(settings, "a"));
+        ServiceProcess b = ServiceProcess.start(bootstrap, PREFIX, log(logs, "b"), named(settings, "b"));
+        ServiceProcess c = ServiceProcess.start(bootstrap, PREFIX, log(logs, "c"), named(settings, "c"));
         String killed = "/" + a.pid();
         try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(bootstrap, PREFIX + ".predictions")) {
             Runnable drain = () -> reader.poll(Duration.ofMillis(100)).forEach(r -> seen.add(parse(r)));
@@ -129,8 +131,11 @@ class ScaleOutIT {
                         drain.run();
                         return sent.get() >= IMAGES / 3 && seen.stream().anyMatch(s -> s.replica().endsWith(killed));
                     });
+            // The group still lists the victim until its session times out: its partitions, as assigned.
+            killedPartitions = assignment(admin).get(CLIENT_PREFIX + "a");
             a.kill();
             committedAtKill = committed(admin);
+            assertThat(killedPartitions).as("partitions of the killed process").hasSize(PARTITIONS / 3);
 
             // The group notices the kill and hands its partitions to the other two.
             await("two members with three partitions each").atMost(Duration.ofMinutes(1))
@@ -171,11 +176,6 @@ class ScaleOutIT {
         assertThat(seqs).as("every image predicted").hasSize(IMAGES);
         assertThat(seen.stream().map(Seen::replica).distinct()).as("all three answered").hasSize(3);
 
-        // The killed process lived through one assignment only: the partitions it answered were its own.
-        Set<Integer> killedPartitions = seen.stream().filter(s -> s.replica().endsWith(killed))
-                .map(Seen::partition).collect(Collectors.toSet());
-        assertThat(killedPartitions).as("partitions of the killed process").hasSize(PARTITIONS / 3);
-
         // Duplicates: inputs (partition, offset) answered more than once, in the order they were answered.
         Map<String, List<Seen>> byInput = new LinkedHashMap<>();
         for (Seen s : seen) {
@@ -187,10 +187,10 @@ class ScaleOutIT {
             // In flight at the kill: answered by the killed process, in its partitions, after its last commit.
             assertThat(copies).as("answered twice at most: %s", copies).hasSize(2);
             assertThat(first.replica()).as("only the killed process's answers are repeated: %s", copies).endsWith(killed);
-            assertThat(killedPartitions).as("partition of %s", copies).contains(first.partition());
+            TopicPartition partition = new TopicPartition(PREFIX + ".images", first.partition());
+            assertThat(killedPartitions).as("partition of %s", copies).contains(partition);
             assertThat(first.offset()).as("after the last commit before the kill: %s", copies)
-                    .isGreaterThanOrEqualTo(committedAtKill.getOrDefault(
-                            new TopicPartition(PREFIX + ".images", first.partition()), 0L));
+                    .isGreaterThanOrEqualTo(committedAtKill.getOrDefault(partition, 0L));
         }
         System.out.printf("Scale-out: %d images, 3 -> 2 -> 1 replicas; %d duplicates, all answered by the killed "
                 + "process after its last commit%n", IMAGES, duplicates.size());
@@ -254,7 +254,14 @@ class ScaleOutIT {
         return new String(header.value(), UTF_8);
     }
 
-    /** The images partitions of each member of the group, once the group is stable (else empty). */
+    /** The settings with a client id naming the process, so the group's description says who has what. */
+    private static Map<String, String> named(Map<String, String> settings, String name) {
+        Map<String, String> named = new HashMap<>(settings);
+        named.put("mp.messaging.incoming.images.client.id", CLIENT_PREFIX + name);
+        return named;
+    }
+
+    /** The images partitions of each member of the group by client id, once the group is stable (else empty). */
     private static Map<String, Set<TopicPartition>> assignment(Admin admin) throws Exception {
         ConsumerGroupDescription group;
         try {
@@ -270,7 +277,7 @@ class ScaleOutIT {
         }
         Map<String, Set<TopicPartition>> members = new HashMap<>();
         for (MemberDescription member : group.members()) {
-            members.put(member.consumerId(), member.assignment().topicPartitions().stream()
+            members.put(member.clientId(), member.assignment().topicPartitions().stream()
                     .filter(p -> p.topic().equals(PREFIX + ".images")).collect(Collectors.toSet()));
         }
         return members;
