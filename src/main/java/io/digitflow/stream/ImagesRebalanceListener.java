@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Hands partitions of the images topic over without duplicates: on revocation (a rebalance, or
@@ -76,16 +77,22 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets;
+        Optional<Map<TopicPartition, OffsetAndMetadata>> drained;
         try {
-            offsets = ownership.revoke(partitions, drainTimeout);
+            drained = ownership.revoke(partitions, drainTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Log.warnf("Interrupted while draining %s; records in flight will be classified again", partitions);
             return;
         }
+        if (drained.isEmpty()) {
+            Log.warnf("Revoked %s with batches still in flight after %s; the next owner classifies them again",
+                    partitions, drainTimeout);
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = drained.get();
         if (offsets.isEmpty()) {
-            Log.infof("Revoked %s (nothing in flight to commit)", partitions);
+            Log.infof("Revoked %s (nothing acknowledged since the last commit)", partitions);
             return;
         }
         try {

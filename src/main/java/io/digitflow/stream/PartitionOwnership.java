@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,11 +104,12 @@ public class PartitionOwnership {
 
     /**
      * Partitions are being revoked: stops classifying their records, waits (at most {@code timeout})
-     * for the batches in flight, and returns the offsets to commit for them. Empty when the wait
-     * timed out: then only what was acknowledged before is committed, and the rest is re-delivered.
+     * for the batches in flight, and returns the offsets to commit for them (none for partitions
+     * with nothing acknowledged since their assignment). Empty when the wait timed out: then only
+     * what SmallRye committed stays committed, and the next owner classifies the rest again.
      */
-    public Map<TopicPartition, OffsetAndMetadata> revoke(Collection<TopicPartition> partitions, Duration timeout)
-            throws InterruptedException {
+    public Optional<Map<TopicPartition, OffsetAndMetadata>> revoke(Collection<TopicPartition> partitions,
+                                                                   Duration timeout) throws InterruptedException {
         Map<TopicPartition, Long> last = new HashMap<>();
         synchronized (this) {
             for (TopicPartition partition : partitions) {
@@ -115,7 +117,7 @@ public class PartitionOwnership {
             }
             if (!awaitIdle(timeout)) {
                 partitions.forEach(acked::remove);
-                return Map.of();
+                return Optional.empty();
             }
             for (TopicPartition partition : partitions) {
                 Long offset = acked.remove(partition);
@@ -126,7 +128,7 @@ public class PartitionOwnership {
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         last.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset + 1)));
-        return commit;
+        return Optional.of(commit);
     }
 
     /**
