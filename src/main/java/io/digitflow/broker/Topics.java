@@ -24,6 +24,9 @@ public final class Topics {
     /** The largest record the local broker and the models topic accept: room for a model zip with headroom. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+    private static final String RETENTION = "retention.ms";
+    private static final String KEEP_FOREVER = "-1";
+
     /** Partitions of the images topic unless configured otherwise. */
     public static final int DEFAULT_IMAGE_PARTITIONS = 3;
 
@@ -43,7 +46,9 @@ public final class Topics {
                         "cleanup.policy", "compact",
                         // A model zip is one record of a few MB; the broker default would refuse it.
                         "max.message.bytes", String.valueOf(MAX_RECORD_BYTES))),
-                new TopicSpec(LABELED, 1, Map.of()),
-                new TopicSpec(EVENTS, 1, Map.of()));
+                // Training data: a retrain reads all of it, so the broker's 7-day default would lose labels.
+                new TopicSpec(LABELED, 1, Map.of(RETENTION, KEEP_FOREVER)),
+                // Replayed request ids are detected against every event ever written: kept, not expired.
+                new TopicSpec(EVENTS, 1, Map.of(RETENTION, KEEP_FOREVER)));
     }
 }

@@ -195,6 +195,14 @@ public interface DigitflowConfig {
         /** Start consuming as soon as the app is up (tests); the serve command starts it otherwise. */
         @WithDefault("false")
         boolean autostart();
+
+        /**
+         * How long a replica that loses partitions (a rebalance, or SIGTERM) waits for its classified
+         * batches to reach the broker before committing and letting go; keep it below the
+         * orchestrator's termination grace period.
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
     }
 
     /** Where the MNIST files come from. */

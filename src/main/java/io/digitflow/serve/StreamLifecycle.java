@@ -4,11 +4,16 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.Trainer;
 import io.digitflow.models.ModelFollower;
 import io.digitflow.stream.ImageStream;
+import io.digitflow.stream.PartitionOwnership;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import java.time.Duration;
 
 /**
  * Starts serving: the images channel starts paused, and is resumed only once a model is loaded
@@ -21,13 +26,15 @@ public class StreamLifecycle {
     private final ModelService models;
     private final ChannelRegistry channels;
     private final ModelFollower follower;
+    private final PartitionOwnership ownership;
 
     public StreamLifecycle(DigitflowConfig config, ModelService models, ChannelRegistry channels,
-                           ModelFollower follower) {
+                           ModelFollower follower, PartitionOwnership ownership) {
         this.config = config;
         this.models = models;
         this.channels = channels;
         this.follower = follower;
+        this.ownership = ownership;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -51,5 +58,24 @@ public class StreamLifecycle {
                     + ImageStream.CHANNEL + ".pausable");
         }
         images.resume();
+    }
+
+    /**
+     * SIGTERM: stops polling, stops classifying and waits for the batches in flight, all before
+     * SmallRye's connector (closed after this event) commits what was acknowledged and leaves the
+     * group. The partitions' next owner then gets no record this replica already answered.
+     */
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        PausableChannel images = channels.getPausable(ImageStream.CHANNEL);
+        if (images != null) {
+            images.pause();
+        }
+        int pending = ownership.pending();
+        Duration timeout = config.serve().drainTimeout();
+        if (!ownership.stop(timeout)) {
+            Log.warnf("Batches still in flight after %s; the next owner classifies their records again", timeout);
+        } else if (pending > 0) {
+            Log.infof("Drained %d poll batches in flight before leaving the group", pending);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.control.Replica;
 import io.digitflow.inference.Classifier;
 import io.digitflow.input.DecodedImage;
 import io.digitflow.input.ImageDecoder;
@@ -29,6 +30,9 @@ public final class BatchProcessor {
 
     private static final byte[] JSON_TYPE = "application/json".getBytes(UTF_8);
     static final String CONTENT_TYPE = "content-type";
+    /** Header naming the replica (host/pid) that made a prediction: who answered what, across rebalances. */
+    public static final String REPLICA_HEADER = "digitflow-replica";
+    private static final byte[] REPLICA = Replica.ID.getBytes(UTF_8);
 
     private final ImageDecoder decoder;
     private final int maxBatch;
@@ -106,15 +110,16 @@ public final class BatchProcessor {
         return new ProducerRecord<>(predictionsTopic, null, input.key(), value, predictionHeaders(input.headers()));
     }
 
-    /** The input's headers (correlation id, trace context, ...), with the content type now JSON. */
+    /** The input's headers (correlation id, trace context, ...), with the content type now JSON and this replica's id. */
     private static Headers predictionHeaders(Headers input) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : input) {
-            if (!header.key().equalsIgnoreCase(CONTENT_TYPE)) {
+            if (!header.key().equalsIgnoreCase(CONTENT_TYPE) && !header.key().equals(REPLICA_HEADER)) {
                 headers.add(header);
             }
         }
         headers.add(CONTENT_TYPE, JSON_TYPE);
+        headers.add(REPLICA_HEADER, REPLICA);
         return headers;
     }
 

@@ -12,7 +12,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import org.apache.kafka.common.TopicPartition;
+
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,12 +42,15 @@ public class ImageStream {
     private final StreamMetrics metrics;
     private final BatchProcessor processor;
     private final Semaphore inFlight;
+    private final PartitionOwnership ownership;
     private Classifier classifier;
 
-    public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics) {
+    public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics,
+                       PartitionOwnership ownership) {
         this.models = models;
         this.output = output;
         this.metrics = metrics;
+        this.ownership = ownership;
         this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
                 config.topics().predictions(), config.topics().deadLetters());
         this.inFlight = new Semaphore(config.batch().maxInFlight());
@@ -55,8 +62,15 @@ public class ImageStream {
         @SuppressWarnings("unchecked")
         ConsumerRecords<String, byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
                 .orElseThrow().getRecords();
-        List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
-        records.forEach(list::add);
+        List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>(records.count());
+        records.forEach(polled::add);
+        PartitionOwnership.Admitted admitted = ownership.admit(polled);
+        if (admitted.partitions().isEmpty()) {
+            // Stopping, or every partition of it revoked since the poll: not ours to classify nor to acknowledge.
+            ownership.completed(admitted, false);
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ConsumerRecord<String, byte[]>> list = admitted.records();
         long start = System.nanoTime();
         BatchProcessor.Output out = processor.process(list, this::classifier);
         metrics.batch(out, list.size(), System.nanoTime() - start);
@@ -64,6 +78,7 @@ public class ImageStream {
         output.sendAll(out.records()).whenComplete((ok, error) -> {
             inFlight.release();
             if (error != null) {
+                ownership.completed(admitted, false);
                 batch.nack(error);
                 return;
             }
@@ -71,9 +86,25 @@ public class ImageStream {
             for (ConsumerRecord<String, byte[]> record : list) {
                 metrics.latency(now - record.timestamp());
             }
-            batch.ack();
+            // Counted as done only once the acknowledgements are registered, so a commit made on
+            // revocation or shutdown after waiting for this batch includes it.
+            acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
         });
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Acknowledges the partitions of the batch this replica still owns (their latest record stands for all). */
+    private static CompletableFuture<Void> acknowledge(KafkaRecordBatch<String, byte[]> batch,
+                                                       PartitionOwnership.Admitted admitted) {
+        Map<TopicPartition, KafkaRecord<String, byte[]>> latest = batch.getLatestOffsetRecords();
+        if (admitted.partitions().size() == latest.size()) {
+            return batch.ack().toCompletableFuture();
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (TopicPartition partition : admitted.partitions()) {
+            acks.add(latest.get(partition).ack().toCompletableFuture());
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     /** This thread's classifier for the serving model; replaced when the model changes. */

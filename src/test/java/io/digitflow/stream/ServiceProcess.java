@@ -50,6 +50,19 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /**
+     * SIGTERM and wait (at most {@code timeout}) for the process to end, as an orchestrator stops a
+     * replica; answers whether it ended in time (it is SIGKILLed otherwise).
+     */
+    public boolean stop(java.time.Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly().waitFor();
+        return false;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

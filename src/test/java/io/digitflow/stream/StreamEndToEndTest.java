@@ -71,6 +71,15 @@ class StreamEndToEndTest {
         assertThat(prometheus.body()).contains("digitflow_records_in_total", "digitflow_predictions_out_total",
                 "digitflow_dead_letters_total{reason=\"wrong-length\"", "digitflow_engine_batch_size",
                 "digitflow_latency_seconds", "digitflow_model_active{version=\"" + models.active().orElseThrow().version());
+        // The Grafana dashboard of the deployment queries only metrics the service exports.
+        var dashboard = java.util.regex.Pattern.compile("\\b(?:digitflow|kafka)_[a-z_]+")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json")));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (dashboard.find()) {
+            queried.add(dashboard.group());
+        }
+        assertThat(queried).as("metrics in deploy/grafana/digitflow.json").contains("kafka_consumer_fetch_manager_records_lag_max")
+                .allSatisfy(metric -> assertThat(prometheus.body()).containsPattern("(?m)^" + metric + "[{ ]"));
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.digitflow.stream;
+
+import io.digitflow.config.DigitflowConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Hands partitions of the images topic over without duplicates: on revocation (a rebalance, or
+ * leaving the group when the replica stops) waits for the batches in flight and commits their
+ * offsets before the next owner reads. Runs on the Kafka poll thread, after SmallRye's own commit of
+ * what was acknowledged until then. Wired by name in application.properties.
+ */
+@ApplicationScoped
+@Identifier(ImagesRebalanceListener.NAME)
+public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
+
+    /** The name mp.messaging.incoming.images.consumer-rebalance-listener.name refers to. */
+    public static final String NAME = "digitflow-images";
+
+    private final PartitionOwnership ownership;
+    private final Duration drainTimeout;
+
+    public ImagesRebalanceListener(PartitionOwnership ownership, DigitflowConfig config) {
+        this.ownership = ownership;
+        this.drainTimeout = config.serve().drainTimeout();
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            long position;
+            try {
+                position = consumer.position(partition);
+            } catch (KafkaException e) {
+                // Unknown start: no re-delivery is recognised as such, at worst a record is classified twice.
+                Log.warnf("No position for %s (%s); duplicates of records in flight are not filtered", partition,
+                        e.getMessage());
+                position = -1;
+            }
+            positions.put(partition, position);
+        }
+        ownership.assigned(positions);
+        Log.infof("Assigned %s", positions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        handOver(consumer, partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // Another replica owns them already: committing would fail; only stop classifying them.
+        try {
+            ownership.revoke(partitions, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Log.warnf("Lost %s (the group moved on without us); their records in flight may be classified twice",
+                partitions);
+    }
+
+    private void handOver(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Optional<Map<TopicPartition, OffsetAndMetadata>> drained;
+        try {
+            drained = ownership.revoke(partitions, drainTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Log.warnf("Interrupted while draining %s; records in flight will be classified again", partitions);
+            return;
+        }
+        if (drained.isEmpty()) {
+            Log.warnf("Revoked %s with batches still in flight after %s; the next owner classifies them again",
+                    partitions, drainTimeout);
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = drained.get();
+        if (offsets.isEmpty()) {
+            Log.infof("Revoked %s (nothing acknowledged since the last commit)", partitions);
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            Log.infof("Revoked %s after committing %s", partitions, offsets);
+        } catch (KafkaException e) {
+            Log.warnf("Revoked %s; the final commit failed (%s): the next owner re-classifies records after the "
+                    + "last commit", partitions, e.getMessage());
+        }
+    }
+}

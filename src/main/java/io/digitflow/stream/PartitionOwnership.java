@@ -1,0 +1,161 @@
+package io.digitflow.stream;
+
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which images partitions this replica owns right now, and which poll batches are still on their way
+ * to the broker. It lets a replica hand partitions over without duplicates: when partitions are
+ * revoked (a rebalance, or leaving the group on SIGTERM) no new record of theirs is classified, the
+ * batches already classified are awaited until the broker has their outputs, and their offsets are
+ * committed before the next owner starts reading.
+ *
+ * <p>SmallRye's throttled commit strategy commits on revocation only what was acknowledged at that
+ * moment, and it does so before any application listener runs; records classified but still in
+ * flight, and records already handed to the inference thread, would be processed here and again by
+ * the next owner. Thread-safe: the Kafka poll thread, the inference thread and the producer's I/O
+ * thread all call in.
+ */
+@Singleton
+public class PartitionOwnership {
+
+    /** Where each owned partition stands: the next offset to classify (older ones are re-deliveries). */
+    private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** The highest offset per partition whose output the broker acknowledged, since the partition was assigned. */
+    private final Map<TopicPartition, Long> acked = new HashMap<>();
+    /** Partitions with an output the broker refused since assigned: committing past it would lose it. */
+    private final Set<TopicPartition> failed = new HashSet<>();
+    private int pending;
+    private boolean stopped;
+
+    /** A poll batch cut down to what this replica may classify now. */
+    public record Admitted(List<ConsumerRecord<String, byte[]>> records, Set<TopicPartition> partitions,
+                           Map<TopicPartition, Long> lastOffsets) {
+        /** Nothing to classify and nothing to acknowledge: the replica is stopping. */
+        static final Admitted NOTHING = new Admitted(List.of(), Set.of(), Map.of());
+    }
+
+    /** Partitions were assigned; {@code positions} are the offsets the consumer reads them from (-1: unknown). */
+    public synchronized void assigned(Map<TopicPartition, Long> positions) {
+        positions.forEach((partition, position) -> {
+            next.put(partition, position);
+            acked.remove(partition);
+            failed.remove(partition);
+        });
+    }
+
+    /**
+     * Takes a poll batch in: keeps the records of owned partitions not classified before, in order,
+     * and counts the batch as pending until {@link #completed} is called for it (always, even when
+     * nothing was kept). {@code partitions} of
+     * the answer are the owned partitions the batch touched: those may be acknowledged afterwards,
+     * including re-delivered records that were skipped because they were classified already.
+     */
+    public synchronized Admitted admit(List<ConsumerRecord<String, byte[]>> batch) {
+        pending++;
+        if (stopped) {
+            return Admitted.NOTHING;
+        }
+        List<ConsumerRecord<String, byte[]>> keep = new ArrayList<>(batch.size());
+        Set<TopicPartition> partitions = new HashSet<>();
+        Map<TopicPartition, Long> lastOffsets = new HashMap<>();
+        TopicPartition last = null;
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            TopicPartition partition = last != null && last.partition() == record.partition()
+                    && last.topic().equals(record.topic()) ? last : new TopicPartition(record.topic(), record.partition());
+            last = partition;
+            Long expected = next.get(partition);
+            if (expected == null) {
+                continue; // revoked: the next owner reads it from the committed offset
+            }
+            partitions.add(partition);
+            if (record.offset() >= expected) {
+                keep.add(record);
+                next.put(partition, record.offset() + 1);
+                lastOffsets.put(partition, record.offset());
+            }
+        }
+        return new Admitted(keep, partitions, lastOffsets);
+    }
+
+    /** A batch from {@link #admit} is done: its outputs are on the broker ({@code delivered}) or failed. */
+    public synchronized void completed(Admitted batch, boolean delivered) {
+        if (delivered) {
+            // Also for partitions revoked meanwhile: revoke() is waiting for exactly these offsets.
+            batch.lastOffsets().forEach((partition, offset) -> acked.merge(partition, offset, Math::max));
+        } else {
+            failed.addAll(batch.lastOffsets().keySet());
+        }
+        pending--;
+        notifyAll();
+    }
+
+    /**
+     * Partitions are being revoked: stops classifying their records, waits (at most {@code timeout})
+     * for the batches in flight, and returns the offsets to commit for them (none for partitions
+     * with nothing acknowledged since their assignment). Empty when the wait timed out: then only
+     * what SmallRye committed stays committed, and the next owner classifies the rest again.
+     */
+    public Optional<Map<TopicPartition, OffsetAndMetadata>> revoke(Collection<TopicPartition> partitions,
+                                                                   Duration timeout) throws InterruptedException {
+        Map<TopicPartition, Long> last = new HashMap<>();
+        synchronized (this) {
+            for (TopicPartition partition : partitions) {
+                next.remove(partition);
+            }
+            if (!awaitIdle(timeout)) {
+                partitions.forEach(acked::remove);
+                return Optional.empty();
+            }
+            for (TopicPartition partition : partitions) {
+                Long offset = acked.remove(partition);
+                if (offset != null && !failed.remove(partition)) {
+                    last.put(partition, offset);
+                }
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        last.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset + 1)));
+        return Optional.of(commit);
+    }
+
+    /**
+     * The replica is stopping: no further batch is classified (nor acknowledged, so its records stay
+     * uncommitted for the next owner); waits at most {@code timeout} for the batches in flight.
+     *
+     * @return true when every batch in flight completed within the timeout
+     */
+    public synchronized boolean stop(Duration timeout) throws InterruptedException {
+        stopped = true;
+        return awaitIdle(timeout);
+    }
+
+    /** Batches admitted and not yet completed. */
+    public synchronized int pending() {
+        return pending;
+    }
+
+    private boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+}

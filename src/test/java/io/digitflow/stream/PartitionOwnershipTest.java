@@ -1,0 +1,104 @@
+package io.digitflow.stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class PartitionOwnershipTest {
+
+    private static final TopicPartition P0 = new TopicPartition("images", 0);
+    private static final TopicPartition P1 = new TopicPartition("images", 1);
+
+    private static ConsumerRecord<String, byte[]> record(TopicPartition partition, long offset) {
+        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, "k", new byte[0]);
+    }
+
+    @Test
+    void revokedPartitionsAreNotClassifiedAndTheirAcknowledgedOffsetsAreCommitted() throws Exception {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 0L, P1, 0L));
+        var first = ownership.admit(List.of(record(P0, 0), record(P0, 1), record(P1, 0)));
+        assertThat(first.records()).hasSize(3);
+        ownership.completed(first, true);
+
+        var inFlight = ownership.admit(List.of(record(P0, 2), record(P1, 1)));
+        // Revocation waits for the batch in flight, then commits past it.
+        CompletableFuture<java.util.Optional<Map<TopicPartition, OffsetAndMetadata>>> revoke = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ownership.revoke(List.of(P0), Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Probing with an offset admitted before: never classified, so it changes nothing either way.
+        await("P0 revoked").atMost(Duration.ofSeconds(10)).until(() -> {
+            var probe = ownership.admit(List.of(record(P0, 2)));
+            ownership.completed(probe, true);
+            return probe.partitions().isEmpty();
+        });
+        // A record of P0 polled before the revocation reaches the engine after it: skipped, not acknowledged.
+        var late = ownership.admit(List.of(record(P0, 3)));
+        assertThat(late.records()).isEmpty();
+        assertThat(late.partitions()).isEmpty();
+        ownership.completed(late, false);
+        assertThat(revoke).as("still waiting for the batch in flight").isNotDone();
+        ownership.completed(inFlight, true);
+        assertThat(revoke.get(10, TimeUnit.SECONDS)).contains(Map.of(P0, new OffsetAndMetadata(3)));
+    }
+
+    @Test
+    void recordsDeliveredAgainAfterAReassignmentAreClassifiedOnce() {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 5L));
+        var stale = ownership.admit(List.of(record(P0, 5), record(P0, 6)));
+        assertThat(stale.records()).extracting(ConsumerRecord::offset).containsExactly(5L, 6L);
+        var refetched = ownership.admit(List.of(record(P0, 5), record(P0, 6), record(P0, 7)));
+        assertThat(refetched.records()).extracting(ConsumerRecord::offset).containsExactly(7L);
+        assertThat(refetched.partitions()).as("re-deliveries may still be acknowledged").containsExactly(P0);
+    }
+
+    @Test
+    void aFailedOutputIsNeverCommittedPast() throws Exception {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 0L));
+        var failed = ownership.admit(List.of(record(P0, 0)));
+        var later = ownership.admit(List.of(record(P0, 1)));
+        ownership.completed(failed, false);
+        ownership.completed(later, true);
+        assertThat(ownership.revoke(List.of(P0), Duration.ofSeconds(1))).contains(Map.of());
+    }
+
+    @Test
+    void aDrainThatTimesOutCommitsNothing() throws Exception {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 0L));
+        ownership.completed(ownership.admit(List.of(record(P0, 0))), true);
+        ownership.admit(List.of(record(P0, 1))); // never completes
+        assertThat(ownership.revoke(List.of(P0), Duration.ofMillis(50))).isEmpty();
+    }
+
+    @Test
+    void stoppingWaitsForBatchesInFlightAndTakesNoMore() throws Exception {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 0L));
+        var inFlight = ownership.admit(List.of(record(P0, 0)));
+        assertThat(ownership.stop(Duration.ofMillis(50))).as("times out while a batch is in flight").isFalse();
+        ownership.completed(inFlight, true);
+        assertThat(ownership.stop(Duration.ofSeconds(1))).isTrue();
+        var after = ownership.admit(List.of(record(P0, 1)));
+        assertThat(after.records()).isEmpty();
+        assertThat(after.partitions()).as("nothing to acknowledge: it stays uncommitted").isEmpty();
+        ownership.completed(after, false);
+        assertThat(ownership.pending()).isZero();
+    }
+}
