@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Scale-out on this machine: for each replica count in REPLICAS, a fresh local broker with
+# digits.images in PARTITIONS partitions, a backlog of N raw MNIST images, then that many `serve`
+# processes in one consumer group drain it while `watch` measures. On one machine the replicas share
+# its cores: the table shows what the group does, not what a cluster of machines would.
+# Usage: bench/scale.sh           (N=200000 REPLICAS="1 2 3" PARTITIONS=6 ENGINE=auto by default)
+# Needs a model in <home>/models (./digitflow train) and `mvn package` done (./digitflow does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200000}
+REPLICAS=${REPLICAS:-1 2 3}
+PARTITIONS=${PARTITIONS:-6}
+ENGINE=${ENGINE:-auto}
+PORT=${PORT:-19292}
+work=$(mktemp -d)
+app=(java -jar target/quarkus-app/quarkus-run.jar)
+export DIGITFLOW_BROKER_PORT=$PORT DIGITFLOW_BROKER_CONTROLLER_PORT=$((PORT + 1))
+export DIGITFLOW_TOPICS_IMAGES_PARTITIONS=$PARTITIONS
+client=(--bootstrap-servers 127.0.0.1:$PORT)
+. bench/lib.sh
+
+for replicas in $REPLICAS; do
+  echo "== backlog of $N images, $PARTITIONS partitions, $replicas replica(s), engine $ENGINE"
+  export DIGITFLOW_BROKER_DIR="$work/kafka-$replicas"
+  start "broker-$replicas" "broker ready" "${app[@]}" broker
+  "${app[@]}" send --mnist-test --count "$N" "${client[@]}" | tail -1
+  start "watch-$replicas" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
+  watcher=${pids[-1]}
+  for r in $(seq "$replicas"); do
+    start "serve-$replicas-$r" "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT java \
+      -Dquarkus.http.port=0 -Ddigitflow.engine=$ENGINE -Ddigitflow.serve.train-if-missing=false \
+      -jar target/quarkus-app/quarkus-run.jar serve
+  done
+  wait "$watcher" || true
+  sed -n '/^Summary/,/^Accuracy/p' "$work/watch-$replicas.log"
+  cleanup
+  pids=()
+done
+echo "(logs in $work)"
