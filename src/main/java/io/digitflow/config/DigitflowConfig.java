@@ -94,8 +94,12 @@ public interface DigitflowConfig {
 
     /** Limits on what one input record may cost: a security boundary as much as a sanity check. */
     interface Input {
-        /** Largest record value accepted; larger ones are dead-lettered unread. */
-        @WithDefault("1048576")
+        /**
+         * Largest record accepted, key + value + headers; larger ones are dead-lettered unread (the dead
+         * letter keeps at most this many bytes of the value). Outputs repeat the headers (a dead letter the
+         * whole record), so keep it well under the producer's and topics' 1 MiB defaults.
+         */
+        @WithDefault("524288")
         int maxRecordBytes();
 
         /** Largest picture width or height accepted, read from the header before any pixel is decoded. */
@@ -106,10 +110,14 @@ public interface DigitflowConfig {
         @WithDefault("16777216")
         long maxPicturePixels();
 
+        /** Deepest JSON nesting accepted (at least 3, what {"pixels": [[...]]} needs); deeper costs only stack and time. */
+        @WithDefault("8")
+        int maxJsonDepth();
+
         /** These limits as the decoder takes them. */
         default io.digitflow.input.DecodeLimits limits() {
             return new io.digitflow.input.DecodeLimits(maxRecordBytes(), maxPictureSide(), maxPictureSide(),
-                    maxPicturePixels(), io.digitflow.input.DecodeLimits.DEFAULTS.maxJsonDepth());
+                    maxPicturePixels(), maxJsonDepth());
         }
     }
 

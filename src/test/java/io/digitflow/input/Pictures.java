@@ -93,6 +93,44 @@ final class Pictures {
         return bytes.toByteArray();
     }
 
+    /**
+     * A complete 8-bit grey PNG of {@code width x height} zero pixels: a few KiB that inflate to the whole
+     * canvas (a deflate bomb, when the declared size is within the limits).
+     */
+    static byte[] blackPngBomb(int width, int height) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            DataOutputStream ihdr = new DataOutputStream(header);
+            ihdr.writeInt(width);
+            ihdr.writeInt(height);
+            ihdr.write(new byte[] {8, 0, 0, 0, 0});
+            chunk(out, "IHDR", header.toByteArray());
+            chunk(out, "IDAT", deflate(new byte[(width + 1) * height]));
+            chunk(out, "IEND", new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A real small JPEG whose start-of-frame header is rewritten to declare {@code width x height}. */
+    static byte[] jpegDeclaring(int width, int height) {
+        byte[] jpeg = jpeg(canvas(16, 16, 200), 0.9f);
+        for (int i = 2; i + 8 < jpeg.length; i++) {
+            // SOF0 (baseline) marker: length(2), precision(1), height(2), width(2).
+            if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xC0) {
+                jpeg[i + 5] = (byte) (height >> 8);
+                jpeg[i + 6] = (byte) height;
+                jpeg[i + 7] = (byte) (width >> 8);
+                jpeg[i + 8] = (byte) width;
+                return jpeg;
+            }
+        }
+        throw new IllegalStateException("the JPEG writer wrote no SOF0 marker");
+    }
+
     private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
@@ -105,7 +143,7 @@ final class Pictures {
     }
 
     private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater();
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         deflater.setInput(data);
         deflater.finish();
         byte[] buffer = new byte[64 + data.length];
