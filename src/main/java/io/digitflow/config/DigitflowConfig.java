@@ -31,6 +31,8 @@ public interface DigitflowConfig {
 
     Training training();
 
+    DeadLetterAlarm deadLetterAlarm();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -119,6 +121,21 @@ public interface DigitflowConfig {
             return new io.digitflow.input.DecodeLimits(maxRecordBytes(), maxPictureSide(), maxPictureSide(),
                     maxPicturePixels(), maxJsonDepth());
         }
+    }
+
+    /** The alarm on the share of image records dead-lettered (metric digitflow_dead_letters_alarm, /q/health/well). */
+    interface DeadLetterAlarm {
+        /** Share of records dead-lettered over the window, in (0, 1], at which the alarm fires. */
+        @WithDefault("0.5")
+        double ratio();
+
+        /** The sliding window the share is measured over. */
+        @WithDefault("1m")
+        Duration window();
+
+        /** Fewest records in the window before the alarm may fire: a few bad records in a quiet minute are no flood. */
+        @WithDefault("100")
+        long minRecords();
     }
 
     /** The predictions and dead letters the service writes. */
