@@ -148,6 +148,14 @@ public interface DigitflowConfig {
          */
         @WithDefault("none")
         String compression();
+
+        /**
+         * How long an output may wait for a broker that cannot take it (leader gone, broker restarting)
+         * before the stream gives up and stops (health DOWN). Meanwhile the service stops polling once
+         * digitflow.batch.max-in-flight batches wait: back-pressure, not unbounded buffering.
+         */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
     }
 
     /** Retraining through the control topic: bounds on a command and the quality gate. */
