@@ -32,6 +32,10 @@ public class DeadLetterRate {
     public DeadLetterRate(DigitflowConfig config, MeterRegistry registry) {
         this(config.deadLetterAlarm().ratio(), config.deadLetterAlarm().minRecords(),
                 config.deadLetterAlarm().window(), System::nanoTime);
+        // Micrometer hands back an existing gauge of the same name, and one left by an earlier app in
+        // this JVM (tests start several) would read a dead instance: replace it.
+        registry.find("digitflow.dead.letters.ratio").meters().forEach(registry::remove);
+        registry.find("digitflow.dead.letters.alarm").meters().forEach(registry::remove);
         Gauge.builder("digitflow.dead.letters.ratio", this, DeadLetterRate::ratio)
                 .description("Share of image records dead-lettered over digitflow.dead-letter-alarm.window")
                 .register(registry);

@@ -76,6 +76,19 @@ final class Pictures {
      * cheap to build, and a reader that trusted the header would try to allocate the whole canvas.
      */
     static byte[] pngDeclaring(int width, int height) {
+        return greyPng(width, height, new byte[1 + 16]); // filter byte + a few pixels, far short of a row
+    }
+
+    /**
+     * A complete 8-bit grey PNG of {@code width x height} zero pixels: a few KiB that inflate to the whole
+     * canvas (a deflate bomb, when the declared size is within the limits).
+     */
+    static byte[] blackPngBomb(int width, int height) {
+        return greyPng(width, height, new byte[(width + 1) * height]);
+    }
+
+    /** An 8-bit greyscale PNG declaring {@code width x height} with {@code scanlines} (filter bytes included) as its data. */
+    private static byte[] greyPng(int width, int height, byte[] scanlines) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
@@ -85,29 +98,7 @@ final class Pictures {
             ihdr.writeInt(height);
             ihdr.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit, greyscale, deflate, adaptive filter, no interlace
             chunk(out, "IHDR", header.toByteArray());
-            chunk(out, "IDAT", deflate(new byte[1 + 16])); // filter byte + a few pixels, far short of a row
-            chunk(out, "IEND", new byte[0]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * A complete 8-bit grey PNG of {@code width x height} zero pixels: a few KiB that inflate to the whole
-     * canvas (a deflate bomb, when the declared size is within the limits).
-     */
-    static byte[] blackPngBomb(int width, int height) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-            ByteArrayOutputStream header = new ByteArrayOutputStream();
-            DataOutputStream ihdr = new DataOutputStream(header);
-            ihdr.writeInt(width);
-            ihdr.writeInt(height);
-            ihdr.write(new byte[] {8, 0, 0, 0, 0});
-            chunk(out, "IHDR", header.toByteArray());
-            chunk(out, "IDAT", deflate(new byte[(width + 1) * height]));
+            chunk(out, "IDAT", deflate(scanlines));
             chunk(out, "IEND", new byte[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
