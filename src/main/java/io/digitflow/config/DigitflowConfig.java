@@ -33,6 +33,8 @@ public interface DigitflowConfig {
 
     Control control();
 
+    DeadLetterAlarm deadLetterAlarm();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -112,8 +114,12 @@ public interface DigitflowConfig {
 
     /** Limits on what one input record may cost: a security boundary as much as a sanity check. */
     interface Input {
-        /** Largest record value accepted; larger ones are dead-lettered unread. */
-        @WithDefault("1048576")
+        /**
+         * Largest record accepted, key + value + headers; larger ones are dead-lettered unread (the dead
+         * letter keeps at most this many bytes of the value). Outputs repeat the headers (a dead letter the
+         * whole record), so keep it well under the producer's and topics' 1 MiB defaults.
+         */
+        @WithDefault("524288")
         int maxRecordBytes();
 
         /** Largest picture width or height accepted, read from the header before any pixel is decoded. */
@@ -124,11 +130,30 @@ public interface DigitflowConfig {
         @WithDefault("16777216")
         long maxPicturePixels();
 
+        /** Deepest JSON nesting accepted (at least 3, what {"pixels": [[...]]} needs); deeper costs only stack and time. */
+        @WithDefault("8")
+        int maxJsonDepth();
+
         /** These limits as the decoder takes them. */
         default io.digitflow.input.DecodeLimits limits() {
             return new io.digitflow.input.DecodeLimits(maxRecordBytes(), maxPictureSide(), maxPictureSide(),
-                    maxPicturePixels(), io.digitflow.input.DecodeLimits.DEFAULTS.maxJsonDepth());
+                    maxPicturePixels(), maxJsonDepth());
         }
+    }
+
+    /** The alarm on the share of image records dead-lettered (metric digitflow_dead_letters_alarm, /q/health/well). */
+    interface DeadLetterAlarm {
+        /** Share of records dead-lettered over the window, in (0, 1], at which the alarm fires. */
+        @WithDefault("0.5")
+        double ratio();
+
+        /** The sliding window the share is measured over. */
+        @WithDefault("1m")
+        Duration window();
+
+        /** Fewest records in the window before the alarm may fire: a few bad records in a quiet minute are no flood. */
+        @WithDefault("100")
+        long minRecords();
     }
 
     /** The predictions and dead letters the service writes. */
@@ -141,6 +166,14 @@ public interface DigitflowConfig {
          */
         @WithDefault("none")
         String compression();
+
+        /**
+         * How long an output may wait for a broker that cannot take it (leader gone, broker restarting)
+         * before the stream gives up and stops (health DOWN). Meanwhile the service stops polling once
+         * digitflow.batch.max-in-flight batches wait: back-pressure, not unbounded buffering.
+         */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
     }
 
     /** Retraining through the control topic: bounds on a command and the quality gate. */

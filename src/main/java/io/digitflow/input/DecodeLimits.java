@@ -3,8 +3,10 @@ package io.digitflow.input;
 /**
  * Bounds on the work and memory one record may cost the decoder.
  *
- * @param maxRecordBytes   largest record value read at all: a PNG/JPEG digit needs a few KiB and JSON about
- *                         4 KiB, so more is abuse or a mistake, refused before any parsing
+ * @param maxRecordBytes   largest record read at all (key, value and headers together): a PNG/JPEG digit needs
+ *                         a few KiB and JSON about 4 KiB, so more is abuse or a mistake, refused before any
+ *                         parsing. It also bounds every output: a prediction repeats the headers, and a
+ *                         dead letter the whole record
  * @param maxPictureWidth  widest picture decoded: a small compressed file can declare a huge canvas
  *                         (decompression bomb), so the declared size is checked before pixels are decoded
  * @param maxPictureHeight tallest picture decoded, for the same reason as the width
@@ -16,8 +18,11 @@ package io.digitflow.input;
 public record DecodeLimits(
         int maxRecordBytes, int maxPictureWidth, int maxPictureHeight, long maxPicturePixels, int maxJsonDepth) {
 
-    /** 1 MiB records; pictures up to 4096 x 4096 and 16 M pixels; JSON nested at most 8 deep. */
-    public static final DecodeLimits DEFAULTS = new DecodeLimits(1 << 20, 4096, 4096, 16L << 20, 8);
+    /**
+     * 512 KiB records, so that every output (at most this plus a few KiB) fits Kafka's default 1 MiB
+     * request and message sizes with room to spare; pictures up to 4096 x 4096 and 16 M pixels; JSON nested at most 8 deep.
+     */
+    public static final DecodeLimits DEFAULTS = new DecodeLimits(512 * 1024, 4096, 4096, 16L << 20, 8);
 
     public DecodeLimits {
         requirePositive("maxRecordBytes", maxRecordBytes);

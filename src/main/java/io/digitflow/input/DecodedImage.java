@@ -12,4 +12,9 @@ public record DecodedImage(byte[] pixels, String idOrNull, InputFormat format) {
     public static final int SIDE = 28;
     /** Number of pixels, the length of {@link #pixels()}. */
     public static final int PIXELS = SIDE * SIDE;
+    /**
+     * Longest id a prediction carries, in characters. Each prediction repeats its id (JSON-escaped, up to
+     * 6 bytes a character), so without a bound a hostile id could make an output the broker refuses.
+     */
+    public static final int MAX_ID_CHARS = 1024;
 }

@@ -149,6 +149,11 @@ final class JsonPixelParser {
 
     private static String readId(JsonToken t, JsonParser p) throws IOException, InvalidInputException {
         if (t == JsonToken.VALUE_STRING) {
+            // Length first: a long id is refused without being copied into a String.
+            if (p.getTextLength() > DecodedImage.MAX_ID_CHARS) {
+                throw new InvalidInputException(Reason.ID_TOO_LONG, "\"id\" is " + p.getTextLength()
+                        + " characters, more than " + DecodedImage.MAX_ID_CHARS);
+            }
             return p.getText();
         }
         if (t == JsonToken.VALUE_NULL) {

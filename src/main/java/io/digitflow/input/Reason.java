@@ -24,6 +24,8 @@ public enum Reason {
     PICTURE_TOO_LARGE("picture-too-large"),
     /** A picture with no ink: uniform, or too little contrast to tell ink from background. */
     EMPTY_PICTURE("empty-picture"),
+    /** The record's id (its JSON "id", else its key) is longer than {@link DecodedImage#MAX_ID_CHARS}. */
+    ID_TOO_LONG("id-too-long"),
     /** A record of the labelled topic whose label (header or JSON field) is missing or not a digit 0-9. */
     BAD_LABEL("bad-label");
 

@@ -145,6 +145,11 @@ public class ModelFollower {
         } catch (java.io.IOException e) {
             Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
                     record.offset(), e.getMessage());
+            if (!record.key().equals(ActivePointer.KEY)) {
+                events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.FAILED, "refused model record "
+                        + record.key() + " at offset " + record.offset() + ": unreadable description ("
+                        + e.getMessage() + ")", Map.of("version", record.key())));
+            }
         }
     }
 
@@ -158,9 +163,30 @@ public class ModelFollower {
             return;
         }
         Log.infof("Models topic: active is now %s; loading it", target.version());
-        models.activate(ModelArtifact.load(store.pathOf(target.version())));
+        ModelArtifact artifact;
+        try {
+            artifact = ModelArtifact.load(store.pathOf(target.version()));
+        } catch (RuntimeException e) {
+            refuse(target.version(), e.getMessage());
+            return;
+        }
+        models.activate(artifact);
         events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.DONE, "serving " + target.version(),
                 Map.of("version", target.version())));
+    }
+
+    /**
+     * A model that will not load (corrupt, wrong shape, missing) is refused: the serving model stays, the
+     * refusal goes to the events topic, and the bad copy is moved aside so that a restart, which serves
+     * the newest local model until the topic says otherwise, cannot pick it up.
+     */
+    private void refuse(String version, String why) {
+        String serving = models.active().map(ModelService.Active::version).orElse("none");
+        Log.errorf("Models topic: refused model %s (%s); still serving %s", version, why, serving);
+        ModelRecords.quarantine(store.pathOf(version));
+        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.FAILED,
+                "refused " + version + ": " + why + "; still serving " + serving,
+                Map.of("version", version, "serving", serving)));
     }
 
     @PreDestroy

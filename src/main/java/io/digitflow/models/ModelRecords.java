@@ -67,6 +67,19 @@ public final class ModelRecords {
         }
     }
 
+    /**
+     * Moves a version folder that would not load out of the store's sight (ModelStore skips dot-folders),
+     * keeping it for inspection. Best effort: another replica sharing the folder may have moved it first.
+     */
+    public static void quarantine(Path folder) {
+        Path aside = folder.resolveSibling(".refused-" + folder.getFileName() + "-" + UUID.randomUUID());
+        try {
+            Files.move(folder, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Gone already (moved by a replica sharing the folder, or never written): nothing to hide.
+        }
+    }
+
     private static void deleteQuietly(Path staging) {
         try (var files = Files.list(staging)) {
             for (Path f : files.toList()) {

@@ -75,13 +75,15 @@ public final class BatchProcessor {
         for (int i = 0; i < batch.size(); i++) {
             ConsumerRecord<String, byte[]> record = batch.get(i);
             try {
+                requireWithinSize(record);
                 DecodedImage image = decoder.decode(record.value(), contentType(record.headers()));
+                String id = image.idOrNull() != null ? image.idOrNull() : requireShortKey(record.key());
                 images[pending] = image.pixels();
-                ids[pending] = image.idOrNull() != null ? image.idOrNull() : record.key();
+                ids[pending] = id;
                 positions[pending] = i;
                 pending++;
             } catch (InvalidInputException e) {
-                out[i] = DeadLetters.of(record, dlqTopic, e);
+                out[i] = DeadLetters.of(record, dlqTopic, e, decoder.limits().maxRecordBytes());
                 deadLetters.merge(e.reason(), 1, Integer::sum);
             }
             if (pending == maxBatch || (i == batch.size() - 1 && pending > 0)) {
@@ -99,6 +101,47 @@ public final class BatchProcessor {
             }
         }
         return new Output(List.of(out), predictions, deadLetters, engineBatches, models);
+    }
+
+    /**
+     * Key and headers count as well as the value: a prediction repeats both, so a huge key would make
+     * an output larger than the producer or the topic accepts, and a refused output stops the stream.
+     */
+    private void requireWithinSize(ConsumerRecord<String, byte[]> record) throws InvalidInputException {
+        long size = recordBytes(record);
+        int limit = decoder.limits().maxRecordBytes();
+        if (size > limit) {
+            long key = keyBytes(record);
+            long value = record.value() == null ? 0 : record.value().length;
+            throw new InvalidInputException(Reason.RECORD_TOO_LARGE, "record is " + size + " bytes (key " + key
+                    + ", value " + value + ", headers " + (size - key - value) + "), more than the limit of " + limit);
+        }
+    }
+
+    /** The key stands in for a missing JSON id, so it is held to the same bound as the JSON parser holds that. */
+    private static String requireShortKey(String key) throws InvalidInputException {
+        if (key != null && key.length() > DecodedImage.MAX_ID_CHARS) {
+            throw new InvalidInputException(Reason.ID_TOO_LONG, "the key, used as the prediction's id, is "
+                    + key.length() + " characters, more than " + DecodedImage.MAX_ID_CHARS);
+        }
+        return key;
+    }
+
+    /** Key, value and header bytes of a record. */
+    static long recordBytes(ConsumerRecord<String, byte[]> record) {
+        long size = keyBytes(record) + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    /** The key's size as received; a record built in memory has none, so its key is measured. */
+    private static long keyBytes(ConsumerRecord<String, byte[]> record) {
+        if (record.serializedKeySize() >= 0) {
+            return record.serializedKeySize();
+        }
+        return record.key() == null ? 0 : record.key().getBytes(UTF_8).length;
     }
 
     private ProducerRecord<String, byte[]> prediction(ConsumerRecord<String, byte[]> input, String id, int k,

@@ -43,6 +43,11 @@ public class OutputProducer {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.output().compression());
         // send() blocks when this fills: back-pressure onto the consumer instead of unbounded memory.
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        // A broker restart or a leader election can take longer than the 2-minute default; a send that
+        // fails stops the stream, so outputs keep retrying (and the consumer waits) for this long.
+        int deliveryMillis = (int) Math.min(Integer.MAX_VALUE, config.output().deliveryTimeout().toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMillis);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deliveryMillis);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-outputs");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -27,7 +27,10 @@ public class StreamMetrics {
     private final Timer inference;
     private final Timer latency;
 
-    public StreamMetrics(MeterRegistry registry) {
+    private final DeadLetterRate deadLetterRate;
+
+    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate) {
+        this.deadLetterRate = deadLetterRate;
         recordsIn = Counter.builder("digitflow.records.in").description("Image records consumed").register(registry);
         predictions = Counter.builder("digitflow.predictions.out").description("Predictions produced")
                 .register(registry);
@@ -48,6 +51,7 @@ public class StreamMetrics {
         recordsIn.increment(records);
         predictions.increment(output.predictions());
         output.deadLetters().forEach((reason, count) -> deadLetters.get(reason).increment(count));
+        deadLetterRate.record(records, records - output.predictions());
         output.engineBatches().forEach(engineBatch::record);
         inference.record(Duration.ofNanos(processingNanos));
     }

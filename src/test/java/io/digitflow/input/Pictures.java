@@ -76,6 +76,19 @@ final class Pictures {
      * cheap to build, and a reader that trusted the header would try to allocate the whole canvas.
      */
     static byte[] pngDeclaring(int width, int height) {
+        return greyPng(width, height, new byte[1 + 16]); // filter byte + a few pixels, far short of a row
+    }
+
+    /**
+     * A complete 8-bit grey PNG of {@code width x height} zero pixels: a few KiB that inflate to the whole
+     * canvas (a deflate bomb, when the declared size is within the limits).
+     */
+    static byte[] blackPngBomb(int width, int height) {
+        return greyPng(width, height, new byte[(width + 1) * height]);
+    }
+
+    /** An 8-bit greyscale PNG declaring {@code width x height} with {@code scanlines} (filter bytes included) as its data. */
+    private static byte[] greyPng(int width, int height, byte[] scanlines) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
@@ -85,12 +98,28 @@ final class Pictures {
             ihdr.writeInt(height);
             ihdr.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit, greyscale, deflate, adaptive filter, no interlace
             chunk(out, "IHDR", header.toByteArray());
-            chunk(out, "IDAT", deflate(new byte[1 + 16])); // filter byte + a few pixels, far short of a row
+            chunk(out, "IDAT", deflate(scanlines));
             chunk(out, "IEND", new byte[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A real small JPEG whose start-of-frame header is rewritten to declare {@code width x height}. */
+    static byte[] jpegDeclaring(int width, int height) {
+        byte[] jpeg = jpeg(canvas(16, 16, 200), 0.9f);
+        for (int i = 2; i + 8 < jpeg.length; i++) {
+            // SOF0 (baseline) marker: length(2), precision(1), height(2), width(2).
+            if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xC0) {
+                jpeg[i + 5] = (byte) (height >> 8);
+                jpeg[i + 6] = (byte) height;
+                jpeg[i + 7] = (byte) (width >> 8);
+                jpeg[i + 8] = (byte) width;
+                return jpeg;
+            }
+        }
+        throw new IllegalStateException("the JPEG writer wrote no SOF0 marker");
     }
 
     private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
@@ -105,7 +134,7 @@ final class Pictures {
     }
 
     private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater();
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         deflater.setInput(data);
         deflater.finish();
         byte[] buffer = new byte[64 + data.length];

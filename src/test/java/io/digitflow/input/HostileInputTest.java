@@ -1,0 +1,85 @@
+package io.digitflow.input;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Records built to cost the decoder time or memory are refused quickly, with their reason, and allocate
+ * little: bounded by the limits, never by what the record declares.
+ */
+class HostileInputTest {
+
+    private static final ImageDecoder DECODER = new ImageDecoder(DecodeLimits.DEFAULTS);
+    private static final long MIB = 1024 * 1024;
+    /** Generous for a loaded 2-core machine; decoding what these records declare would take minutes. */
+    private static final Duration QUICKLY = Duration.ofSeconds(2);
+
+    static Stream<Arguments> hostile() {
+        return Stream.of(
+                hostile("PNG declaring 100000 x 100000", () -> Pictures.pngDeclaring(100_000, 100_000), "image/png",
+                        Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("PNG declaring 2^31-1 x 1", () -> Pictures.pngDeclaring(Integer.MAX_VALUE, 1), null,
+                        Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("JPEG declaring 65000 x 65000", () -> Pictures.jpegDeclaring(65_000, 65_000), "image/jpeg",
+                        Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("JPEG declaring 65000 x 1 (wider than the cap)", () -> Pictures.jpegDeclaring(65_000, 1), null,
+                        Reason.PICTURE_TOO_LARGE, MIB),
+                // Within the cap, the canvas is decoded: memory is bounded by the declared size, ~12 B/pixel.
+                hostile("deflate bomb: 2048 x 2048 black pixels in a few KiB", () -> Pictures.blackPngBomb(2048, 2048),
+                        null, Reason.EMPTY_PICTURE, 2048L * 2048 * 24),
+                hostile("JSON nested 200,000 deep", () -> ("{\"x\":" + "[".repeat(200_000)).getBytes(UTF_8), null,
+                        Reason.BAD_JSON, MIB),
+                hostile("JSON number of 400,000 digits in an unknown field",
+                        () -> ("{\"x\":" + "9".repeat(400_000) + "}").getBytes(UTF_8), null, Reason.BAD_JSON, 4 * MIB),
+                hostile("JSON pixel of 400,000 digits",
+                        () -> ("{\"pixels\":[" + "9".repeat(400_000) + "]}").getBytes(UTF_8), null,
+                        Reason.BAD_JSON, 4 * MIB), // Jackson's number-length constraint stops it first
+                hostile("JSON exponent 1e999999999", () -> "{\"pixels\":[1e999999999]}".getBytes(UTF_8), null,
+                        Reason.PIXEL_NOT_INTEGER, MIB),
+                hostile("JSON 500,000 empty arrays in an unknown field",
+                        () -> ("{\"x\":[" + "[],".repeat(166_000) + "[]]}").getBytes(UTF_8), null,
+                        Reason.BAD_JSON, 4 * MIB),
+                hostile("JSON id of 400,000 characters",
+                        () -> ("{\"id\":\"" + "a".repeat(400_000) + "\",\"pixels\":[]}").getBytes(UTF_8), null,
+                        Reason.ID_TOO_LONG, 4 * MIB),
+                hostile("value one byte over the record limit",
+                        () -> new byte[DecodeLimits.DEFAULTS.maxRecordBytes() + 1], "image/png",
+                        Reason.RECORD_TOO_LARGE, 64 * 1024));
+    }
+
+    private static Arguments hostile(String name, Supplier<byte[]> value, String contentType, Reason reason,
+                                     long maxAllocated) {
+        return Arguments.of(name, value.get(), contentType, reason, maxAllocated);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void isRefusedQuicklyWithLittleMemory(String name, byte[] value, String contentType, Reason reason,
+                                          long maxAllocated) {
+        // Once unmeasured, so class loading and first-call costs are not counted against the record.
+        catchThrowableOfType(InvalidInputException.class, () -> DECODER.decode(value, contentType));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long start = System.nanoTime();
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> DECODER.decode(value, contentType));
+
+        long nanos = System.nanoTime() - start;
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        assertThat(e).as(name).isNotNull();
+        assertThat(e.reason()).as("%s: %s", name, e.getMessage()).isEqualTo(reason);
+        assertThat(e.getMessage()).hasSizeLessThan(400);
+        assertThat(allocated).as("%s allocated", name).isLessThan(maxAllocated);
+        assertThat(Duration.ofNanos(nanos)).as("%s took", name).isLessThan(QUICKLY);
+    }
+}

@@ -1,0 +1,124 @@
+package io.digitflow.stream;
+
+import io.digitflow.inference.ConstantClassifier;
+import io.digitflow.input.DecodeLimits;
+import io.digitflow.input.DecodedImage;
+import io.digitflow.input.ImageDecoder;
+import io.digitflow.input.Reason;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile keys, ids and headers never make an output larger than Kafka's default 1 MiB request size:
+ * a refused output would stop the stream, so an accepted record's outputs must always fit.
+ */
+class OutputSizeBoundTest {
+
+    private static final int KAFKA_DEFAULT_MAX_REQUEST = 1024 * 1024;
+    private static final int LIMIT = DecodeLimits.DEFAULTS.maxRecordBytes();
+
+    private final BatchProcessor processor =
+            new BatchProcessor(new ImageDecoder(DecodeLimits.DEFAULTS), 16, "predictions", "dlq");
+
+    @Test
+    void aRecordJustUnderTheLimitWithEscapingHeavyIdStillFits() {
+        // Control characters are escaped as \\u0001 (6 bytes each) in the prediction's JSON id.
+        String id = "\u0001".repeat(DecodedImage.MAX_ID_CHARS);
+        byte[] json = ("{\"id\":\"" + "\\u0001".repeat(DecodedImage.MAX_ID_CHARS) + "\",\"pixels\":" + zeros() + "}")
+                .getBytes(UTF_8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("filler", new byte[LIMIT - json.length - id.length() - 100]);
+        ConsumerRecord<String, byte[]> input = record(id, json, headers);
+        assertThat(BatchProcessor.recordBytes(input)).isLessThanOrEqualTo(LIMIT);
+
+        ProducerRecord<String, byte[]> out = only(input);
+
+        assertThat(out.topic()).isEqualTo("predictions");
+        assertThat(size(out)).isLessThan(KAFKA_DEFAULT_MAX_REQUEST);
+    }
+
+    @Test
+    void anOversizedRecordsDeadLetterIsCutToTheLimit() {
+        String key = "k".repeat(3 * LIMIT);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("h", new byte[2 * LIMIT]);
+        ConsumerRecord<String, byte[]> input = record(key, new byte[5 * LIMIT], headers);
+
+        ProducerRecord<String, byte[]> out = only(input);
+
+        assertThat(out.topic()).isEqualTo("dlq");
+        assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.RECORD_TOO_LARGE.code());
+        assertThat(header(out, DeadLetters.REASON)).isEqualTo("record is " + (10L * LIMIT + 1)
+                + " bytes (key " + 3L * LIMIT + ", value " + 5L * LIMIT + ", headers " + (2L * LIMIT + 1)
+                + "), more than the limit of " + LIMIT);
+        assertThat(header(out, DeadLetters.ORIGINAL_SIZE)).isEqualTo(Long.toString(10L * LIMIT + 1));
+        assertThat(out.value()).hasSize(LIMIT);
+        assertThat(out.key()).hasSize(DeadLetters.MAX_KEPT_KEY);
+        assertThat(out.headers().lastHeader("h")).as("input headers dropped").isNull();
+        assertThat(size(out)).isLessThan(KAFKA_DEFAULT_MAX_REQUEST);
+    }
+
+    @Test
+    void aLongKeyStandingInForTheIdIsDeadLettered() {
+        ConsumerRecord<String, byte[]> input = record("x".repeat(DecodedImage.MAX_ID_CHARS + 1), new byte[784],
+                new RecordHeaders());
+
+        ProducerRecord<String, byte[]> out = only(input);
+
+        assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.ID_TOO_LONG.code());
+        assertThat(out.value()).as("value untouched under the limit").isSameAs(input.value());
+        assertThat(out.key()).isEqualTo(input.key());
+    }
+
+    @Test
+    void aLongJsonIdIsDeadLetteredAndAKeyAtTheBoundIsPredicted() {
+        byte[] json = ("{\"id\":\"" + "i".repeat(DecodedImage.MAX_ID_CHARS + 1) + "\",\"pixels\":" + zeros() + "}")
+                .getBytes(UTF_8);
+        assertThat(header(only(record("k", json, new RecordHeaders())), DeadLetters.REASON_CODE))
+                .isEqualTo(Reason.ID_TOO_LONG.code());
+        assertThat(only(record("k".repeat(DecodedImage.MAX_ID_CHARS), new byte[784], new RecordHeaders())).topic())
+                .isEqualTo("predictions");
+    }
+
+    private ProducerRecord<String, byte[]> only(ConsumerRecord<String, byte[]> input) {
+        List<ProducerRecord<String, byte[]>> out = processor.process(List.of(input), () -> new ConstantClassifier("v"))
+                .records();
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(String key, byte[] value, RecordHeaders headers) {
+        return new ConsumerRecord<>("images", 0, 7, 0L, TimestampType.CREATE_TIME,
+                key.getBytes(UTF_8).length, value.length, key, value, headers, Optional.empty());
+    }
+
+    private static long size(ProducerRecord<String, byte[]> record) {
+        long size = (record.key() == null ? 0 : record.key().getBytes(UTF_8).length) + record.value().length;
+        for (Header h : record.headers()) {
+            size += h.key().length() + h.value().length;
+        }
+        return size;
+    }
+
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), UTF_8);
+    }
+
+    private static String zeros() {
+        String[] z = new String[DecodedImage.PIXELS];
+        Arrays.fill(z, "0");
+        return "[" + String.join(",", z) + "]";
+    }
+}
