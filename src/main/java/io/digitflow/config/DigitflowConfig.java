@@ -40,6 +40,28 @@ public interface DigitflowConfig {
     String consumerGroup();
 
     /**
+     * What a crash may do to the outputs: {@code at-least-once} (a poll batch's offsets are committed
+     * once the broker has its outputs; a crash repeats the records after the last commit) or
+     * {@code exactly-once} (each poll batch's predictions, dead letters and input offsets in one Kafka
+     * transaction; consumers of the outputs must read with isolation.level=read_committed).
+     */
+    @WithDefault("at-least-once")
+    Delivery delivery();
+
+    /**
+     * Exactly-once only: this replica's transactional.id, unique among the replicas and stable across
+     * its restarts (e.g. a StatefulSet pod name), so that a restarted replica aborts at once the
+     * transaction its predecessor left open. Default {@code <consumer-group>-<host>-<pid>}: unique but not
+     * stable, so after a crash readers wait up to transaction.timeout.ms (60 s) for the open transaction.
+     */
+    Optional<String> transactionalId();
+
+    /** The values of {@code digitflow.delivery}. */
+    enum Delivery {
+        AT_LEAST_ONCE, EXACTLY_ONCE
+    }
+
+    /**
      * The inference engine: {@code auto} (the native kernel when it loads and passes its self-test
      * against ND4J, else ND4J), {@code native} (fail at start when it cannot run), {@code nd4j}, or
      * {@code constant} (answers 0, only to measure the Kafka-only ceiling).

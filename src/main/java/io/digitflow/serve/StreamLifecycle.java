@@ -4,6 +4,7 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.Trainer;
 import io.digitflow.models.ModelFollower;
 import io.digitflow.stream.ImageStream;
+import io.digitflow.stream.OutputProducer;
 import io.digitflow.stream.PartitionOwnership;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,14 +28,16 @@ public class StreamLifecycle {
     private final ChannelRegistry channels;
     private final ModelFollower follower;
     private final PartitionOwnership ownership;
+    private final OutputProducer output;
 
     public StreamLifecycle(DigitflowConfig config, ModelService models, ChannelRegistry channels,
-                           ModelFollower follower, PartitionOwnership ownership) {
+                           ModelFollower follower, PartitionOwnership ownership, OutputProducer output) {
         this.config = config;
         this.models = models;
         this.channels = channels;
         this.follower = follower;
         this.ownership = ownership;
+        this.output = output;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,6 +60,10 @@ public class StreamLifecycle {
             throw new IllegalStateException("the images channel is not pausable; check mp.messaging.incoming."
                     + ImageStream.CHANNEL + ".pausable");
         }
+        // Exactly-once: aborts a crashed predecessor's open transaction before reading, so the
+        // consumer's committed offsets are stable; does nothing in at-least-once mode.
+        output.initTransactions();
+        output.transactionalId().ifPresent(id -> Log.infof("Exactly-once delivery, transactional.id %s", id));
         images.resume();
     }
 

@@ -15,7 +15,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +34,11 @@ import java.util.concurrent.Semaphore;
  * broker has acknowledged all its outputs. Batches run one at a time on one worker thread, which
  * keeps order per partition; the next batch is classified while the previous one's outputs are
  * still in flight, up to {@code digitflow.batch.max-in-flight} batches.
+ *
+ * <p>Exactly-once ({@code digitflow.delivery}): each poll batch's outputs and the offsets past it are
+ * committed in one Kafka transaction before the next batch is classified; SmallRye commits nothing
+ * (commit-strategy ignore). A failed transaction is aborted and stops the stream, like a failed send
+ * in at-least-once mode: the next start resumes from the last committed transaction.
  */
 @ApplicationScoped
 public class ImageStream {
@@ -43,6 +52,7 @@ public class ImageStream {
     private final BatchProcessor processor;
     private final Semaphore inFlight;
     private final PartitionOwnership ownership;
+    private final boolean exactlyOnce;
     private Classifier classifier;
 
     public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics,
@@ -54,6 +64,7 @@ public class ImageStream {
         this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
                 config.topics().predictions(), config.topics().deadLetters());
         this.inFlight = new Semaphore(config.batch().maxInFlight());
+        this.exactlyOnce = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE;
     }
 
     @Incoming(CHANNEL)
@@ -74,6 +85,9 @@ public class ImageStream {
         long start = System.nanoTime();
         BatchProcessor.Output out = processor.process(list, this::classifier);
         metrics.batch(out, list.size(), System.nanoTime() - start);
+        if (exactlyOnce) {
+            return sendInTransaction(batch, admitted, out);
+        }
         inFlight.acquire();
         output.sendAll(out.records()).whenComplete((ok, error) -> {
             inFlight.release();
@@ -90,6 +104,35 @@ public class ImageStream {
             // revocation or shutdown after waiting for this batch includes it.
             acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
         });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Exactly-once: the batch's outputs and the offsets past its records, in one transaction sent with
+     * the consumer's group generation, so that a replica that lost the partitions cannot commit them.
+     */
+    private CompletionStage<Void> sendInTransaction(KafkaRecordBatch<String, byte[]> batch,
+                                                    PartitionOwnership.Admitted admitted, BatchProcessor.Output out) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        admitted.lastOffsets().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset + 1)));
+        try {
+            if (!offsets.isEmpty()) { // empty: only re-deliveries of records answered already
+                ConsumerGroupMetadata group = ownership.groupMetadata()
+                        .orElseThrow(() -> new IllegalStateException("records polled before any assignment"));
+                output.sendInTransaction(out.records(), offsets, group);
+            }
+        } catch (RuntimeException e) {
+            ownership.completed(admitted, false);
+            batch.nack(e);
+            return CompletableFuture.completedFuture(null);
+        }
+        ownership.completed(admitted, true);
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<String, byte[]> record : admitted.records()) {
+            metrics.latency(now - record.timestamp());
+        }
+        // The commit strategy ignores it; acknowledged for SmallRye's bookkeeping only.
+        batch.ack();
         return CompletableFuture.completedFuture(null);
     }
 

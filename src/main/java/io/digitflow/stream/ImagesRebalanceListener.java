@@ -21,6 +21,9 @@ import java.util.Optional;
  * leaving the group when the replica stops) waits for the batches in flight and commits their
  * offsets before the next owner reads. Runs on the Kafka poll thread, after SmallRye's own commit of
  * what was acknowledged until then. Wired by name in application.properties.
+ *
+ * <p>In exactly-once mode it commits nothing: every offset is committed by the transaction of the
+ * batch's outputs, and the drain only lets the transactions in flight finish first.
  */
 @ApplicationScoped
 @Identifier(ImagesRebalanceListener.NAME)
@@ -31,10 +34,12 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
 
     private final PartitionOwnership ownership;
     private final Duration drainTimeout;
+    private final boolean exactlyOnce;
 
     public ImagesRebalanceListener(PartitionOwnership ownership, DigitflowConfig config) {
         this.ownership = ownership;
         this.drainTimeout = config.serve().drainTimeout();
+        this.exactlyOnce = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE;
     }
 
     @Override
@@ -52,6 +57,8 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
             }
             positions.put(partition, position);
         }
+        // The generation is current here: the consumer updates it before calling the listener.
+        ownership.joined(consumer.groupMetadata());
         ownership.assigned(positions);
         Log.infof("Assigned %s", positions);
     }
@@ -91,6 +98,10 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = drained.get();
+        if (exactlyOnce) {
+            Log.infof("Revoked %s (offsets committed by the output transactions)", partitions);
+            return;
+        }
         if (offsets.isEmpty()) {
             Log.infof("Revoked %s (nothing acknowledged since the last commit)", partitions);
             return;

@@ -2,6 +2,7 @@ package io.digitflow.stream;
 
 import io.digitflow.broker.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.control.Replica;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,9 +13,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,11 +34,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Message and several Mutiny stages per record; on this path that overhead was the bottleneck, so
  * the outputs of a poll batch go straight to the producer and the batch is acknowledged once the
  * broker has acknowledged every one of them.
+ *
+ * <p>In exactly-once mode ({@code digitflow.delivery}) the producer is transactional: each poll
+ * batch's outputs and the consumer's offsets past it are committed together ({@link #sendInTransaction}),
+ * one transaction at a time.
  */
 @ApplicationScoped
 public class OutputProducer {
 
     private final KafkaProducer<String, byte[]> producer;
+    /** The transactional.id in exactly-once mode; empty in at-least-once mode. */
+    private final Optional<String> transactionalId;
+    private boolean transactionsReady;
 
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
@@ -51,7 +69,69 @@ public class OutputProducer {
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-outputs");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.transactionalId = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE
+                ? Optional.of(transactionalId(config)) : Optional.empty();
+        // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
+        transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
         this.producer = new KafkaProducer<>(props);
+    }
+
+    /** The configured transactional.id, else one unique to this process: group, host and pid. */
+    static String transactionalId(DigitflowConfig config) {
+        return config.transactionalId().orElseGet(() -> config.consumerGroup() + "-" + Replica.ID.replace('/', '-'));
+    }
+
+    /** This replica's transactional.id; empty in at-least-once mode. */
+    public Optional<String> transactionalId() {
+        return transactionalId;
+    }
+
+    /**
+     * Exactly-once mode: registers the transactional.id with the broker, which aborts whatever
+     * transaction an earlier producer with the same id left open (a crashed predecessor) and fences
+     * that producer off. Must run before the images consumer reads: until then the offsets the
+     * predecessor sent in its open transaction are unstable, and the consumer waits on them.
+     * Does nothing in at-least-once mode, or when done already.
+     */
+    public synchronized void initTransactions() {
+        if (transactionalId.isPresent() && !transactionsReady) {
+            producer.initTransactions();
+            transactionsReady = true;
+        }
+    }
+
+    /**
+     * Exactly-once mode: sends {@code records} and commits {@code offsets} for the consumer group
+     * {@code group} in one transaction; returns once it is committed. On failure the transaction is
+     * aborted (when the producer still can) and the exception rethrown: nothing of it becomes visible
+     * to read_committed consumers, and the offsets stay where they were.
+     */
+    public void sendInTransaction(List<ProducerRecord<String, byte[]>> records,
+                                  Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        initTransactions();
+        producer.beginTransaction();
+        try {
+            for (ProducerRecord<String, byte[]> record : records) {
+                // A failed send fails commitTransaction, which flushes first.
+                producer.send(record);
+            }
+            // KIP-447: the group's generation goes along, so a replica that lost these partitions in a
+            // rebalance (a zombie) has its offsets refused and its transaction aborted.
+            producer.sendOffsetsToTransaction(offsets, group);
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                 | UnsupportedVersionException e) {
+            // Fatal for this producer (another one took over the id, or it may not do transactions):
+            // no abort possible; the broker aborts the transaction itself.
+            throw e;
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
     }
 
     /** Sends all records in order; the future completes when the broker acknowledged every one. */

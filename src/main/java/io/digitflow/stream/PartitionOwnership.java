@@ -1,6 +1,7 @@
 package io.digitflow.stream;
 
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -39,6 +40,8 @@ public class PartitionOwnership {
     private final Set<TopicPartition> failed = new HashSet<>();
     private int pending;
     private boolean stopped;
+    /** The consumer's group membership (generation) as of the last assignment; null before the first. */
+    private ConsumerGroupMetadata group;
 
     /** A poll batch cut down to what this replica may classify now. */
     public record Admitted(List<ConsumerRecord<String, byte[]>> records, Set<TopicPartition> partitions,
@@ -54,6 +57,19 @@ public class PartitionOwnership {
             acked.remove(partition);
             failed.remove(partition);
         });
+    }
+
+    /**
+     * The consumer joined the group (again): its membership, read on the poll thread since the consumer
+     * is single-threaded, for the inference thread's transactions to send with their offsets.
+     */
+    public synchronized void joined(ConsumerGroupMetadata metadata) {
+        group = metadata;
+    }
+
+    /** The consumer's group membership as of the last assignment; empty before any. */
+    public synchronized Optional<ConsumerGroupMetadata> groupMetadata() {
+        return Optional.ofNullable(group);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.digitflow.broker;
 import io.digitflow.support.SecureKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +149,31 @@ class SecureBrokerTest {
                     "{\"requestId\":\"r-3\",\"command\":\"status\"}")).get(60, TimeUnit.SECONDS).offset()).isNotNegative();
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.IMAGES, "k", "v")).get(60, TimeUnit.SECONDS))
                     .cause().isInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void theServiceMayRunTransactionsUnderItsIdsOnly() {
+        Map<String, Object> props = kafka.client(SecureKafka.SERVICE);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "digitflow-replica-0");
+        try (KafkaProducer<String, String> producer = producer(props)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, "k", "a prediction"));
+            // The offsets of the images group go along, as in exactly-once mode (digitflow.delivery).
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(Topics.IMAGES, 0), new OffsetAndMetadata(0)),
+                    new ConsumerGroupMetadata("digitflow"));
+            producer.commitTransaction();
+        }
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "someone-else");
+        try (KafkaProducer<String, String> producer = producer(props)) {
+            assertThatThrownBy(producer::initTransactions).isInstanceOf(TransactionalIdAuthorizationException.class);
+        }
+        Map<String, Object> images = kafka.client(SecureKafka.PRODUCER);
+        images.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "digitflow-replica-0");
+        try (KafkaProducer<String, String> producer = producer(images)) {
+            assertThatThrownBy(producer::initTransactions).as("only the service's principal")
+                    .isInstanceOf(TransactionalIdAuthorizationException.class);
         }
     }
 

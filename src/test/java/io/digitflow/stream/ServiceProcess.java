@@ -45,6 +45,23 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGSTOP: the process freezes where it is, its connections open, until {@link #resume}. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no commit. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

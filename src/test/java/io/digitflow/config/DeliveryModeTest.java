@@ -1,0 +1,56 @@
+package io.digitflow.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * digitflow.delivery picks the images channel's commit strategy through application.properties:
+ * at-least-once (the default) keeps SmallRye's throttled commits, exactly-once leaves every commit to
+ * the output transactions.
+ */
+class DeliveryModeTest {
+
+    private static final String COMMIT_STRATEGY = "mp.messaging.incoming.images.commit-strategy";
+
+    @Test
+    void atLeastOnceIsTheDefaultAndCommitsThrottled() throws IOException {
+        SmallRyeConfig config = config(Map.of());
+        assertThat(config.getConfigMapping(DigitflowConfig.class).delivery())
+                .isEqualTo(DigitflowConfig.Delivery.AT_LEAST_ONCE);
+        assertThat(config.getConfigMapping(DigitflowConfig.class).transactionalId()).isEmpty();
+        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo("throttled");
+    }
+
+    @Test
+    void exactlyOnceLeavesCommitsToTheTransactions() throws IOException {
+        SmallRyeConfig config = config(Map.of("digitflow.delivery", "exactly-once",
+                "digitflow.transactional-id", "replica-0"));
+        DigitflowConfig digitflow = config.getConfigMapping(DigitflowConfig.class);
+        assertThat(digitflow.delivery()).isEqualTo(DigitflowConfig.Delivery.EXACTLY_ONCE);
+        assertThat(digitflow.transactionalId()).contains("replica-0");
+        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo("ignore");
+    }
+
+    private static SmallRyeConfig config(Map<String, String> overrides) throws IOException {
+        URL properties = DeliveryModeTest.class.getResource("/application.properties");
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors() // expressions, as in Quarkus
+                .addSystemSources()
+                .withSources(new PropertiesConfigSource(properties, 100))
+                .withSources(new PropertiesConfigSource(overrides, "overrides", 400))
+                // Quarkus' own duration syntax (2ms, 5m), as the app reads it.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(DigitflowConfig.class)
+                .build();
+    }
+}
