@@ -40,6 +40,10 @@ pids+=($!)
 metric() { # sum of a Prometheus metric's samples whose line matches $1
   curl -s "http://127.0.0.1:$HTTP/q/metrics" | grep -E "^$1" | awk '{s += $NF} END {printf "%.0f", s}'
 }
+lag() { # the images consumer's largest partition lag (the control consumer's reads NaN)
+  curl -s "http://127.0.0.1:$HTTP/q/metrics" | grep -E '^kafka_consumer_fetch_manager_records_lag_max\{client_id="kafka-consumer-images"' \
+    | awk '$NF != "NaN" && $NF > m {m = $NF} END {printf "%.0f", m}'
+}
 echo "| s | RSS MiB | heap after GC MiB | lag max | records in | predictions out | event |"
 echo "|---:|---:|---:|---:|---:|---:|---|"
 started=$(date +%s)
@@ -60,7 +64,7 @@ while kill -0 "$watcher" 2>/dev/null; do
   fi
   rss=$(($(ps -o rss= -p "$serve_pid") / 1024))
   heap=$(($(metric 'jvm_gc_live_data_size_bytes') / 1048576))
-  echo "| $elapsed | $rss | $heap | $(metric 'kafka_consumer_fetch_manager_records_lag_max') | $(metric 'digitflow_records_in_total') | $(metric 'digitflow_predictions_out_total') | $event |"
+  echo "| $elapsed | $rss | $heap | $(lag) | $(metric 'digitflow_records_in_total') | $(metric 'digitflow_predictions_out_total') | $event |"
   event=""
 done
 echo
