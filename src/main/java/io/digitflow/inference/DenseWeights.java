@@ -1,5 +1,6 @@
 package io.digitflow.inference;
 
+import io.digitflow.model.SeedNetwork;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -17,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record DenseWeights(float[] w1, float[] b1, float[] w2, float[] b2) {
 
-    public static final int PIXELS = 784;
-    public static final int HIDDEN = 512;
+    public static final int PIXELS = SeedNetwork.INPUTS;
+    public static final int HIDDEN = SeedNetwork.HIDDEN;
+    private static final String RUNS = "the native kernel runs " + SeedNetwork.DESCRIPTION;
 
     public DenseWeights {
         requireLength("first layer weights", w1, PIXELS * HIDDEN);
@@ -30,8 +32,7 @@ public record DenseWeights(float[] w1, float[] b1, float[] w2, float[] b2) {
     /** The weights of {@code network}, which must have exactly the seed network's shape. */
     public static DenseWeights of(MultiLayerNetwork network) {
         if (network.getnLayers() != 2) {
-            throw new IllegalArgumentException("the native kernel runs Dense(784->512, relu) -> Dense(512->10, softmax); "
-                    + "this network has " + network.getnLayers() + " layers");
+            throw new IllegalArgumentException(RUNS + "; this network has " + network.getnLayers() + " layers");
         }
         requireLayer(network.getLayerWiseConfigurations().getConf(0).getLayer(), DenseLayer.class, PIXELS, HIDDEN,
                 ActivationReLU.class, 0);
@@ -48,8 +49,7 @@ public record DenseWeights(float[] w1, float[] b1, float[] w2, float[] b2) {
                 && activation.isInstance(((BaseLayer) layer).getActivationFn());
         if (!fits) {
             throw new IllegalArgumentException(String.format(
-                    "the native kernel runs Dense(784->512, relu) -> Dense(512->10, softmax); layer %d is %s",
-                    index, describe(layer)));
+                    "%s; layer %d is %s", RUNS, index, describe(layer)));
         }
     }
 
