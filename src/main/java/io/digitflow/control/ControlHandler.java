@@ -66,49 +66,60 @@ public class ControlHandler {
     @Incoming(CHANNEL)
     @Blocking(value = "control", ordered = true)
     public void handle(ConsumerRecord<String, byte[]> record) {
+        String origin = RequestLog.name(record);
         try {
             String id = CommandParser.requestId(record.key(), record.value());
+            RequestLog.Seen seen = requests().check(id != null ? id : CommandParser.UNIDENTIFIED, origin);
+            if (seen == RequestLog.Seen.REDELIVERED) {
+                // At-least-once: the partition moved, or a replica stopped, between the answer and the
+                // commit. The answer is on the events topic already; a second one would contradict it.
+                Log.infof("Control record %s (request %s) was answered already; delivered again, skipped", origin, id);
+                return;
+            }
             Optional<String> unauthentic = signature.flatMap(s -> s.verify(record.key(), record.value(), record.headers()));
             if (unauthentic.isPresent()) {
                 // Answered under the id it claims, so whoever sent it sees why; ids are not secrets, and a
                 // forged record can at most burn an id (the CLI's are random).
                 events.publish(ControlEvent.of(id != null ? id : CommandParser.UNIDENTIFIED, null, ControlEvent.REJECTED,
-                        unauthentic.get(), Map.of()));
+                        unauthentic.get(), Map.of()), origin);
                 return;
             }
-            if (id != null && requests().answered(id)) {
+            if (id != null && seen == RequestLog.Seen.REPLAYED) {
                 events.publish(ControlEvent.of(id, null, ControlEvent.REJECTED,
-                        "request id " + id + " was handled already; send a new id to run a command again", Map.of()));
+                        "request id " + id + " was handled already; send a new id to run a command again", Map.of()),
+                        origin);
                 return;
             }
-            run(parser.parse(record.key(), record.value()));
+            run(parser.parse(record.key(), record.value()), origin);
         } catch (CommandRejected e) {
-            events.publish(ControlEvent.of(e.requestId(), e.command(), ControlEvent.REJECTED, e.getMessage(), Map.of()));
+            events.publish(ControlEvent.of(e.requestId(), e.command(), ControlEvent.REJECTED, e.getMessage(), Map.of()),
+                    origin);
         } catch (RuntimeException e) {
             // Whatever went wrong, the channel keeps going: an unhandled exception would stop it.
             Log.errorf(e, "Control record at offset %d", record.offset());
             String id = Optional.ofNullable(CommandParser.requestId(record.key(), record.value()))
                     .orElse(CommandParser.UNIDENTIFIED);
-            events.publish(ControlEvent.of(id, null, ControlEvent.FAILED, "command failed: " + e.getMessage(), Map.of()));
+            events.publish(ControlEvent.of(id, null, ControlEvent.FAILED, "command failed: " + e.getMessage(), Map.of()),
+                    origin);
         }
     }
 
-    private void run(ControlCommand command) {
+    private void run(ControlCommand command, String origin) {
         try {
             switch (command.type()) {
-                case RETRAIN -> retrain(command);
-                case PROMOTE -> pointed(command, promotions.promote(command.version().orElseThrow()));
-                case ROLLBACK -> pointed(command, promotions.rollback(command.version()));
-                case STATUS -> events.publish(command, ControlEvent.DONE, "status", status());
+                case RETRAIN -> retrain(command, origin);
+                case PROMOTE -> pointed(command, promotions.promote(command.version().orElseThrow()), origin);
+                case ROLLBACK -> pointed(command, promotions.rollback(command.version()), origin);
+                case STATUS -> events.publish(command, ControlEvent.DONE, "status", status(), origin);
                 case CANCEL -> events.publish(command, ControlEvent.DONE, "cancelling retrain " + retrainer.cancel()
-                        .orElseThrow(() -> new CommandRejected.Reason("no retrain is running")), Map.of());
+                        .orElseThrow(() -> new CommandRejected.Reason("no retrain is running")), Map.of(), origin);
             }
         } catch (CommandRejected.Reason e) {
-            events.publish(command, ControlEvent.REJECTED, e.getMessage(), Map.of());
+            events.publish(command, ControlEvent.REJECTED, e.getMessage(), Map.of(), origin);
         }
     }
 
-    private void retrain(ControlCommand command) throws CommandRejected.Reason {
+    private void retrain(ControlCommand command, String origin) throws CommandRejected.Reason {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("epochs", command.hyperparameters().epochs());
         details.put("batchSize", command.hyperparameters().batchSize());
@@ -121,16 +132,16 @@ public class ControlHandler {
             throw new CommandRejected.Reason("a retrain is already running (request " + busy.get()
                     + "); cancel it or wait for its outcome");
         }
-        events.publish(command, ControlEvent.ACCEPTED, "retraining", details);
+        events.publish(command, ControlEvent.ACCEPTED, "retraining", details, origin);
         Optional<String> refused = retrainer.start(command);
         if (refused.isPresent()) {
             throw new CommandRejected.Reason(refused.get());
         }
     }
 
-    private void pointed(ControlCommand command, ActivePointer pointer) {
+    private void pointed(ControlCommand command, ActivePointer pointer, String origin) {
         events.publish(command, ControlEvent.DONE, "active is now " + pointer.version(),
-                Map.of("active", pointer.version(), "history", pointer.history()));
+                Map.of("active", pointer.version(), "history", pointer.history()), origin);
     }
 
     private Map<String, Object> status() {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +42,29 @@ public class EventPublisher {
         this.producer = new KafkaProducer<>(props);
     }
 
+    /**
+     * Header on the events that answer a control record, naming that record ({@code partition@offset}):
+     * a replica that gets the same record again after a rebalance or a crash knows it was answered.
+     */
+    public static final String CONTROL_RECORD_HEADER = "digitflow-control-record";
+
     /** Publishes one event and waits (at most 10 s) for the broker; a failure is logged, never thrown. */
     public void publish(ControlEvent event) {
+        publish(event, null);
+    }
+
+    /**
+     * Publishes an event that answers the control record {@code controlRecord} (see
+     * {@link #CONTROL_RECORD_HEADER}; null: none), waiting as {@link #publish(ControlEvent)} does.
+     */
+    public void publish(ControlEvent event, String controlRecord) {
         try {
-            producer.send(new ProducerRecord<>(topic, event.requestId(), JSON.writeValueAsBytes(event)))
-                    .get(10, TimeUnit.SECONDS);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.requestId(),
+                    JSON.writeValueAsBytes(event));
+            if (controlRecord != null) {
+                record.headers().add(CONTROL_RECORD_HEADER, controlRecord.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(10, TimeUnit.SECONDS);
             Log.infof("Event %s %s %s: %s", event.requestId(), event.command(), event.status(), event.message());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -58,6 +77,12 @@ public class EventPublisher {
 
     public void publish(ControlCommand command, String status, String message, Map<String, Object> details) {
         publish(ControlEvent.of(command.requestId(), command.type().json(), status, message, details));
+    }
+
+    /** An event of {@code command}, answering the control record {@code controlRecord}. */
+    public void publish(ControlCommand command, String status, String message, Map<String, Object> details,
+                        String controlRecord) {
+        publish(ControlEvent.of(command.requestId(), command.type().json(), status, message, details), controlRecord);
     }
 
     @PreDestroy

@@ -99,7 +99,7 @@ class RetrainAndSwapIT {
             control.send("retrain-1", "{\"command\":\"retrain\",\"epochs\":1,\"seed\":3,\"includeLabeled\":false}");
             List<JsonNode> retrain = control.outcome("retrain-1", TRAINING);
             JsonNode done = retrain.get(retrain.size() - 1);
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("done");
+            assertThat(done.path("status").asText()).as(retrain.toString()).isEqualTo("done");
             String newVersion = done.path("details").path("version").asText();
             assertThat(newVersion).isNotEqualTo(oldVersion);
             // Exactly one replica handled it: one accepted, every event from the same process, one of ours.
