@@ -135,7 +135,7 @@ void df_free(df_model *model) {
     }
 }
 
-void df_layer1_plain(const df_model *m, const uint8_t *img, float *hidden) {
+static void layer1_plain(const df_model *m, const uint8_t *img, float *hidden) {
     const float *w1 = m->w1;
     memcpy(hidden, m->b1, sizeof m->b1);
     for (int p = 0; p < DF_PIXELS; p++) {
@@ -155,7 +155,7 @@ void df_layer1_plain(const df_model *m, const uint8_t *img, float *hidden) {
 static void classify_plain(const df_model *m, const uint8_t *images, int n, float *out) {
     float hidden[DF_HIDDEN] __attribute__((aligned(64)));
     for (int i = 0; i < n; i++) {
-        df_layer1_plain(m, images + (size_t) i * DF_PIXELS, hidden);
+        layer1_plain(m, images + (size_t) i * DF_PIXELS, hidden);
         df_head(m, hidden, out + (size_t) i * DF_CLASSES);
     }
 }

@@ -54,8 +54,7 @@ void df_free(df_model *model);
 /* Classifies n images (n * 784 bytes) into n * 10 probabilities. */
 void df_classify(const df_model *model, const uint8_t *images, int n, float *out);
 
-/* Per-path first layers (each compiled with its own instruction set). */
-void df_layer1_plain(const df_model *m, const uint8_t *img, float *hidden);
+/* The paths with their own instruction sets, one file each (plain C lives in kernel.c). */
 void df_classify_avx2(const df_model *m, const uint8_t *images, int n, float *out);
 void df_classify_avx512(const df_model *m, const uint8_t *images, int n, float *out);
 void df_classify_avx512_bf16(const df_model *m, const uint8_t *images, int n, float *out);

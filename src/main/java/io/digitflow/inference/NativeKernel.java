@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Loads the fused C kernel built from src-native, in the style of commons-crypto and netty: the
@@ -43,13 +44,15 @@ public final class NativeKernel {
 
     /** The paths this CPU can run; empty when the library is not available. */
     public static Set<KernelPath> availablePaths() {
+        return isAvailable() ? pathsOf(nativeAvailablePaths()) : EnumSet.noneOf(KernelPath.class);
+    }
+
+    /** The paths whose bits ({@code 1 << ordinal}, as df_available_paths sets them) are set in {@code bits}. */
+    private static Set<KernelPath> pathsOf(int bits) {
         EnumSet<KernelPath> paths = EnumSet.noneOf(KernelPath.class);
-        if (isAvailable()) {
-            int bits = nativeAvailablePaths();
-            for (KernelPath path : KernelPath.values()) {
-                if ((bits & (1 << path.ordinal())) != 0) {
-                    paths.add(path);
-                }
+        for (KernelPath path : KernelPath.values()) {
+            if ((bits & (1 << path.ordinal())) != 0) {
+                paths.add(path);
             }
         }
         return paths;
@@ -88,21 +91,12 @@ public final class NativeKernel {
             if (abi != ABI_VERSION) {
                 return new UnsatisfiedLinkError("native kernel ABI " + abi + ", this code needs " + ABI_VERSION);
             }
-            LOG.debugf("Native kernel loaded from %s; paths on this CPU: %s", resource, availablePathsOf(nativeAvailablePaths()));
+            LOG.debugf("Native kernel loaded from %s; paths on this CPU: %s", resource,
+                    pathsOf(nativeAvailablePaths()).stream().map(KernelPath::id).collect(Collectors.joining(", ")));
             return null;
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             return e;
         }
-    }
-
-    private static String availablePathsOf(int bits) {
-        StringBuilder names = new StringBuilder();
-        for (KernelPath path : KernelPath.values()) {
-            if ((bits & (1 << path.ordinal())) != 0) {
-                names.append(names.length() == 0 ? "" : ", ").append(path.id());
-            }
-        }
-        return names.toString();
     }
 
     static String platform() {
