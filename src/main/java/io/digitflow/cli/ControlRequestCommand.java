@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -155,8 +154,7 @@ public class ControlRequestCommand implements Callable<Integer> {
 
     private Optional<CommandSignature> signature() {
         try {
-            return config.control().hmacSecret()
-                    .map(secret -> new CommandSignature(secret, config.control().maxClockSkew(), Clock.systemUTC()));
+            return CommandSignature.of(config.control());
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

@@ -61,6 +61,11 @@ public interface DigitflowConfig {
         AT_LEAST_ONCE, EXACTLY_ONCE
     }
 
+    /** True when {@code digitflow.delivery} is {@code exactly-once}. */
+    default boolean exactlyOnce() {
+        return delivery() == Delivery.EXACTLY_ONCE;
+    }
+
     /**
      * The inference engine: {@code auto} (the native kernel when it loads and passes its self-test
      * against ND4J, else ND4J), {@code native} (fail at start when it cannot run), {@code nd4j}, or

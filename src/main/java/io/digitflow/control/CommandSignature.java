@@ -1,5 +1,6 @@
 package io.digitflow.control;
 
+import io.digitflow.config.DigitflowConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -56,6 +57,16 @@ public final class CommandSignature {
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
         this.maxSkew = maxSkew;
         this.clock = clock;
+    }
+
+    /**
+     * The signature {@code control} asks for: present when digitflow.control.hmac-secret is set.
+     *
+     * @throws IllegalArgumentException when the secret is too short
+     */
+    public static Optional<CommandSignature> of(DigitflowConfig.Control control) {
+        return control.hmacSecret()
+                .map(secret -> new CommandSignature(secret, control.maxClockSkew(), Clock.systemUTC()));
     }
 
     /** The two headers that sign {@code value} keyed {@code recordKey}, now. */

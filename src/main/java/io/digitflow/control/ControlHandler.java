@@ -18,7 +18,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,7 @@ public class ControlHandler {
         this.follower = follower;
         this.models = models;
         this.kafka = kafka;
-        this.signature = config.control().hmacSecret()
-                .map(secret -> new CommandSignature(secret, config.control().maxClockSkew(), Clock.systemUTC()));
+        this.signature = CommandSignature.of(config.control());
     }
 
     @Incoming(CHANNEL)

@@ -146,9 +146,9 @@ public class ModelFollower {
             Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
                     record.offset(), e.getMessage());
             if (!record.key().equals(ActivePointer.KEY)) {
-                events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.FAILED, "refused model record "
-                        + record.key() + " at offset " + record.offset() + ": unreadable description ("
-                        + e.getMessage() + ")", Map.of("version", record.key())));
+                swapEvent(ControlEvent.FAILED, "refused model record " + record.key() + " at offset "
+                        + record.offset() + ": unreadable description (" + e.getMessage() + ")",
+                        Map.of("version", record.key()));
             }
         }
     }
@@ -171,8 +171,7 @@ public class ModelFollower {
             return;
         }
         models.activate(artifact);
-        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.DONE, "serving " + target.version(),
-                Map.of("version", target.version())));
+        swapEvent(ControlEvent.DONE, "serving " + target.version(), Map.of("version", target.version()));
     }
 
     /**
@@ -184,9 +183,13 @@ public class ModelFollower {
         String serving = models.active().map(ModelService.Active::version).orElse("none");
         Log.errorf("Models topic: refused model %s (%s); still serving %s", version, why, serving);
         ModelRecords.quarantine(store.pathOf(version));
-        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", ControlEvent.FAILED,
-                "refused " + version + ": " + why + "; still serving " + serving,
-                Map.of("version", version, "serving", serving)));
+        swapEvent(ControlEvent.FAILED, "refused " + version + ": " + why + "; still serving " + serving,
+                Map.of("version", version, "serving", serving));
+    }
+
+    /** An event of this replica's model swaps, under {@value #SWAP_EVENTS}. */
+    private void swapEvent(String status, String message, Map<String, Object> details) {
+        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", status, message, details));
     }
 
     @PreDestroy

@@ -74,8 +74,7 @@ public class DeadLetterRate {
 
     /** Dead letters / records over the window; 0 when no record arrived in it. */
     public synchronized double ratio() {
-        long[] sums = sums();
-        return sums[0] == 0 ? 0 : (double) sums[1] / sums[0];
+        return ratio(sums());
     }
 
     /** Records in the window. */
@@ -86,7 +85,12 @@ public class DeadLetterRate {
     /** True while the window holds at least the minimum of records and the ratio reaches the threshold. */
     public synchronized boolean alarm() {
         long[] sums = sums();
-        return sums[0] >= minRecords && sums[0] > 0 && (double) sums[1] / sums[0] >= alarmRatio;
+        return sums[0] >= minRecords && sums[0] > 0 && ratio(sums) >= alarmRatio;
+    }
+
+    /** Dead letters / records of {@code {records, deadLetters}}; 0 for no records. */
+    private static double ratio(long[] sums) {
+        return sums[0] == 0 ? 0 : (double) sums[1] / sums[0];
     }
 
     public double alarmRatio() {

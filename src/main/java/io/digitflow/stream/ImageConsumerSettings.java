@@ -31,7 +31,7 @@ public class ImageConsumerSettings implements ClientCustomizer<Map<String, Objec
         }
         kafka.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.batch().maxWait().toMillis());
         kafka.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.batch().maxSize() * IMAGE_BYTES);
-        if (config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE) {
+        if (config.exactlyOnce()) {
             // Images from a transactional producer count only once committed, as they would for any reader.
             kafka.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }

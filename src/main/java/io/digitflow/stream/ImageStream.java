@@ -5,23 +5,20 @@ import io.digitflow.inference.Classifier;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.serve.ModelService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import org.apache.kafka.common.TopicPartition;
-
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -64,7 +61,7 @@ public class ImageStream {
         this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
                 config.topics().predictions(), config.topics().deadLetters());
         this.inFlight = new Semaphore(config.batch().maxInFlight());
-        this.exactlyOnce = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE;
+        this.exactlyOnce = config.exactlyOnce();
     }
 
     @Incoming(CHANNEL)
@@ -96,10 +93,7 @@ public class ImageStream {
                 batch.nack(error);
                 return;
             }
-            long now = System.currentTimeMillis();
-            for (ConsumerRecord<String, byte[]> record : list) {
-                metrics.latency(now - record.timestamp());
-            }
+            recordLatency(list);
             // Counted as done only once the acknowledgements are registered, so a commit made on
             // revocation or shutdown after waiting for this batch includes it.
             acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
@@ -113,8 +107,7 @@ public class ImageStream {
      */
     private CompletionStage<Void> sendInTransaction(KafkaRecordBatch<String, byte[]> batch,
                                                     PartitionOwnership.Admitted admitted, BatchProcessor.Output out) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        admitted.lastOffsets().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset + 1)));
+        Map<TopicPartition, OffsetAndMetadata> offsets = PartitionOwnership.commitOffsets(admitted.lastOffsets());
         try {
             if (!offsets.isEmpty()) { // empty: only re-deliveries of records answered already
                 ConsumerGroupMetadata group = ownership.groupMetadata()
@@ -127,13 +120,18 @@ public class ImageStream {
             return CompletableFuture.completedFuture(null);
         }
         ownership.completed(admitted, true);
-        long now = System.currentTimeMillis();
-        for (ConsumerRecord<String, byte[]> record : admitted.records()) {
-            metrics.latency(now - record.timestamp());
-        }
+        recordLatency(admitted.records());
         // The commit strategy ignores it; acknowledged for SmallRye's bookkeeping only.
         batch.ack();
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Input timestamp to now, for each record whose output the broker now has. */
+    private void recordLatency(List<ConsumerRecord<String, byte[]>> records) {
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            metrics.latency(now - record.timestamp());
+        }
     }
 
     /** Acknowledges the partitions of the batch this replica still owns (their latest record stands for all). */

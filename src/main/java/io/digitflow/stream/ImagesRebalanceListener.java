@@ -39,7 +39,7 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
     public ImagesRebalanceListener(PartitionOwnership ownership, DigitflowConfig config) {
         this.ownership = ownership;
         this.drainTimeout = config.serve().drainTimeout();
-        this.exactlyOnce = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE;
+        this.exactlyOnce = config.exactlyOnce();
     }
 
     @Override

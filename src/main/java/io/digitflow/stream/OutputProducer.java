@@ -69,7 +69,7 @@ public class OutputProducer {
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-outputs");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.transactionalId = config.delivery() == DigitflowConfig.Delivery.EXACTLY_ONCE
+        this.transactionalId = config.exactlyOnce()
                 ? Optional.of(transactionalId(config)) : Optional.empty();
         // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
         transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));

@@ -142,9 +142,14 @@ public class PartitionOwnership {
                 }
             }
         }
+        return Optional.of(commitOffsets(last));
+    }
+
+    /** The offsets to commit once the records up to {@code lastOffsets} are done: the next ones to read. */
+    static Map<TopicPartition, OffsetAndMetadata> commitOffsets(Map<TopicPartition, Long> lastOffsets) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        last.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset + 1)));
-        return Optional.of(commit);
+        lastOffsets.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset + 1)));
+        return commit;
     }
 
     /**
