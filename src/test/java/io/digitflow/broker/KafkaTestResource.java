@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.jboss.logging.Logger;
@@ -16,6 +14,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import io.digitflow.support.TestFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -105,7 +104,11 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.stop();
-            deleteRecursively(dataDir);
+            try {
+                TestFiles.deleteRecursively(dataDir);
+            } catch (IOException e) {
+                LOG.debugf(e, "Could not delete %s", dataDir);
+            }
         }, "kafka-test-broker-stop"));
         return broker.bootstrapServers();
     }
@@ -127,11 +130,4 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf(e, "Could not delete %s", dir);
-        }
-    }
 }

@@ -12,6 +12,7 @@ import io.digitflow.stream.ServingTestResource;
 import io.digitflow.support.AppProcess;
 import io.digitflow.support.ControlClient;
 import io.digitflow.support.KafkaClients;
+import io.digitflow.support.TestFiles;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
 import org.apache.kafka.clients.admin.Admin;
@@ -275,11 +276,7 @@ class RetrainAndSwapIT {
     }
 
     private static Path freshHome(Path home, Path model) throws java.io.IOException {
-        if (Files.exists(home)) {
-            try (var walk = Files.walk(home)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        TestFiles.deleteRecursively(home);
         Path models = Files.createDirectories(home.resolve("models"));
         if (model != null) {
             Path copy = Files.createDirectories(models.resolve(model.getFileName()));

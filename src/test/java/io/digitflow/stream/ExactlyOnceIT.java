@@ -12,7 +12,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -86,7 +82,8 @@ class ExactlyOnceIT {
             Map<String, Integer> deadLettered = new HashMap<>();
             Map<String, String> reasons = new HashMap<>();
             long aborted = -1;
-            try (KafkaConsumer<String, byte[]> reader = reader(bootstrap, "read_committed")) {
+            try (KafkaConsumer<String, byte[]> reader =
+                         KafkaClients.consumer(bootstrap, "read_committed", PREDICTIONS, DLQ)) {
                 Runnable drain = () -> {
                     for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
                         if (r.topic().equals(DLQ)) {
@@ -206,7 +203,7 @@ class ExactlyOnceIT {
 
     /** Everything in the output topics, aborted transactions included. */
     private static long countAll(String bootstrap) {
-        try (KafkaConsumer<String, byte[]> all = reader(bootstrap, "read_uncommitted")) {
+        try (KafkaConsumer<String, byte[]> all = KafkaClients.consumer(bootstrap, "read_uncommitted", PREDICTIONS, DLQ)) {
             long[] count = {0};
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 count[0] += all.poll(Duration.ofMillis(200)).count();
@@ -219,18 +216,5 @@ class ExactlyOnceIT {
             });
             return count[0];
         }
-    }
-
-    private static KafkaConsumer<String, byte[]> reader(String bootstrap, String isolation) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-        consumer.subscribe(List.of(PREDICTIONS, DLQ));
-        return consumer;
     }
 }

@@ -42,15 +42,20 @@ public final class KafkaClients {
     }
 
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String topic) {
+        return consumer(bootstrap, "read_committed", topic);
+    }
+
+    /** A reader of {@code topics} from their start, in a group of its own, with the given isolation level. */
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String isolation, String... topics) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(List.of(topics));
         return consumer;
     }
 

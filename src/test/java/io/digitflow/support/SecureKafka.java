@@ -118,7 +118,7 @@ public final class SecureKafka implements AutoCloseable {
     private void grantAcls(Admin admin) throws Exception {
         Path adminConfig = dir.resolve("admin.properties");
         Properties props = new Properties();
-        security.clientProperties(BROKER, security.superPassword()).forEach((k, v) -> props.put(k, v.toString()));
+        broker.adminClientProperties().forEach((k, v) -> props.put(k, v.toString()));
         try (OutputStream out = Files.newOutputStream(adminConfig)) {
             props.store(out, "the super user, for kafka-acls");
         }
@@ -161,8 +161,8 @@ public final class SecureKafka implements AutoCloseable {
     @Override
     public void close() {
         broker.stop();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            TestFiles.deleteRecursively(dir);
         } catch (IOException e) {
             // Only space in target/ is lost.
         }
