@@ -12,19 +12,19 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ACLs the README shows are the ones the security tests grant (deploy/security/acls.txt), line for
+ * The ACLs docs/security.md shows are the ones the security tests grant (deploy/security/acls.txt), line for
  * line both ways, so the documentation cannot drift from what was tested; and the script grants each of them.
  */
 class SecurityDocsTest {
 
     @Test
-    void theReadmeShowsExactlyTheTestedAcls() throws Exception {
+    void theSecurityPageShowsExactlyTheTestedAcls() throws Exception {
         List<String> tested = SecureKafka.aclLines();
-        List<String> documented = Files.readAllLines(Path.of("README.md")).stream().map(String::strip)
+        List<String> documented = Files.readAllLines(Path.of("docs/security.md")).stream().map(String::strip)
                 .filter(line -> line.startsWith("--allow-principal")).toList();
         assertThat(tested).as("grants in %s", SecureKafka.ACL_FILE).isNotEmpty()
                 .allMatch(line -> line.startsWith("--allow-principal"));
-        assertThat(documented).as("grants in README.md").containsExactlyElementsOf(tested);
+        assertThat(documented).as("grants in docs/security.md").containsExactlyElementsOf(tested);
     }
 
     @Test

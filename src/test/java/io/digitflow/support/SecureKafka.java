@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class SecureKafka implements AutoCloseable {
 
-    /** The ACL list the README shows and the script applies. */
+    /** The ACL list docs/security.md shows and the script applies. */
     public static final Path ACL_FILE = Path.of("deploy", "security", "acls.txt");
 
     public static final String BROKER = "broker";
