@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.control.CommandSignature;
+import io.digitflow.control.ControlRequests;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -114,7 +115,7 @@ public class ControlRequestCommand implements Callable<Integer> {
 
     /** Sends the command, signed when digitflow.control.hmac-secret is set; true if it was signed. */
     private boolean send(String id) throws IOException {
-        ObjectNode json = JSON.createObjectNode().put("requestId", id).put("command", command);
+        ObjectNode json = JSON.createObjectNode().put("command", command);
         if (version != null) {
             json.put("version", version);
         }
@@ -137,10 +138,8 @@ public class ControlRequestCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        byte[] value = JSON.writeValueAsBytes(json);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().control(), id, value);
         Optional<CommandSignature> signature = signature();
-        signature.ifPresent(s -> s.sign(id, value).forEach(record.headers()::add));
+        ProducerRecord<String, byte[]> record = ControlRequests.record(config.topics().control(), id, json, signature);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             producer.send(record).get();
             return signature.isPresent();

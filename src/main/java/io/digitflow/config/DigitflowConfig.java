@@ -35,6 +35,8 @@ public interface DigitflowConfig {
 
     DeadLetterAlarm deadLetterAlarm();
 
+    Console console();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault("digitflow")
     String consumerGroup();
@@ -244,6 +246,28 @@ public interface DigitflowConfig {
          */
         @WithDefault("5m")
         Duration maxClockSkew();
+    }
+
+    /** The web console at {@code /} on the HTTP port (see io.digitflow.web). */
+    interface Console {
+        /** Serve the console page and its endpoints. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The credential for operator actions from the page (retrain, promote, rollback), which the
+         * page sends as {@code Authorization: Bearer <token>}; env DIGITFLOW_CONSOLE_OPERATOR_TOKEN.
+         * Unset: the console is read-only and says so.
+         */
+        Optional<String> operatorToken();
+
+        /** Pages following the live stream at once; more are answered 503. */
+        @WithDefault("16")
+        int maxClients();
+
+        /** Pictures "try it" sends to the images topic per second, over all pages; more are answered 429. */
+        @WithDefault("5")
+        int tryPerSecond();
     }
 
     /** The serve command. */

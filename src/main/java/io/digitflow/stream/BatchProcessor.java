@@ -43,8 +43,16 @@ public final class BatchProcessor {
     private final int[] positions;
     private final String[] ids;
     private final float[] probabilities;
+    /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
+    private final StreamTap tap;
 
     public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic) {
+        this(decoder, maxBatch, predictionsTopic, dlqTopic, null);
+    }
+
+    public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic,
+                          StreamTap tap) {
+        this.tap = tap;
         this.decoder = decoder;
         this.maxBatch = maxBatch;
         this.predictionsTopic = predictionsTopic;
@@ -57,7 +65,8 @@ public final class BatchProcessor {
 
     /** What one poll batch became. {@code engineBatches} holds the size of each classifier call. */
     public record Output(List<ProducerRecord<String, byte[]>> records, int predictions,
-                         Map<Reason, Integer> deadLetters, List<Integer> engineBatches, List<String> models) {
+                         Map<Reason, Integer> deadLetters, List<Integer> engineBatches, List<String> models,
+                         StreamTap.Taken taken) {
     }
 
     /**
@@ -72,6 +81,11 @@ public final class BatchProcessor {
         List<String> models = new ArrayList<>();
         int pending = 0;
         int predictions = 0;
+        // Two field reads per batch while nobody watches; see StreamTap.
+        boolean sample = tap != null && tap.sampleDue();
+        boolean watching = tap != null && tap.watching();
+        List<StreamTap.Sample> samples = null;
+        List<StreamTap.DeadLetter> letters = null;
         for (int i = 0; i < batch.size(); i++) {
             ConsumerRecord<String, byte[]> record = batch.get(i);
             try {
@@ -85,6 +99,10 @@ public final class BatchProcessor {
             } catch (InvalidInputException e) {
                 out[i] = DeadLetters.of(record, dlqTopic, e, decoder.limits().maxRecordBytes());
                 deadLetters.merge(e.reason(), 1, Integer::sum);
+                if (tap != null && (watching && StreamTap.isConsoleKey(record.key()) || tap.deadLetterDue())) {
+                    letters = letters == null ? new ArrayList<>() : letters;
+                    letters.add(deadLetterSample(record, e));
+                }
             }
             if (pending == maxBatch || (i == batch.size() - 1 && pending > 0)) {
                 Classifier engine = classifier.get();
@@ -93,14 +111,47 @@ public final class BatchProcessor {
                 models.add(engine.version());
                 long now = System.currentTimeMillis();
                 for (int k = 0; k < pending; k++) {
-                    out[positions[k]] = prediction(batch.get(positions[k]), ids[k], k, engine.version(), now);
+                    ConsumerRecord<String, byte[]> input = batch.get(positions[k]);
+                    out[positions[k]] = prediction(input, ids[k], k, engine.version(), now);
+                    if (sample && samples == null || watching && StreamTap.isConsoleKey(input.key())) {
+                        samples = samples == null ? new ArrayList<>() : samples;
+                        samples.add(sample(input, k, engine.version(), now));
+                    }
                     images[k] = null;
                 }
                 predictions += pending;
                 pending = 0;
             }
         }
-        return new Output(List.of(out), predictions, deadLetters, engineBatches, models);
+        StreamTap.Taken taken = samples == null && letters == null ? StreamTap.Taken.NONE
+                : new StreamTap.Taken(samples == null ? List.of() : samples, letters == null ? List.of() : letters);
+        return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken);
+    }
+
+    /** A copy of engine slot {@code k}: the 28×28 the model saw and its ten probabilities. */
+    private StreamTap.Sample sample(ConsumerRecord<String, byte[]> input, int k, String model, long now) {
+        float[] probs = java.util.Arrays.copyOfRange(probabilities, k * Classifier.CLASSES, (k + 1) * Classifier.CLASSES);
+        return new StreamTap.Sample(input.key(), images[k].clone(), Classifier.argmax(probabilities, k), probs, model,
+                input.partition(), input.offset(), Math.max(0, now - input.timestamp()), now);
+    }
+
+    /** The reason and the input's small headers; values are never copied, only their size. */
+    private static StreamTap.DeadLetter deadLetterSample(ConsumerRecord<String, byte[]> record, InvalidInputException e) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            if (headers.size() == 8) {
+                break;
+            }
+            byte[] value = header.value();
+            String shown = value == null ? "null" : value.length <= 64 ? new String(value, UTF_8) : value.length + " bytes";
+            headers.put(shorten(header.key()), shown);
+        }
+        return new StreamTap.DeadLetter(record.key() == null ? null : shorten(record.key()), e.reason().code(),
+                shorten(e.getMessage()), record.partition(), record.offset(), headers, System.currentTimeMillis());
+    }
+
+    private static String shorten(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 
     /**

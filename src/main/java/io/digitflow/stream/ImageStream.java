@@ -50,16 +50,18 @@ public class ImageStream {
     private final Semaphore inFlight;
     private final PartitionOwnership ownership;
     private final boolean exactlyOnce;
+    private final StreamTap tap;
     private Classifier classifier;
 
     public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics,
-                       PartitionOwnership ownership) {
+                       PartitionOwnership ownership, StreamTap tap) {
+        this.tap = tap;
         this.models = models;
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
         this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
-                config.topics().predictions(), config.topics().deadLetters());
+                config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.exactlyOnce = config.exactlyOnce();
     }
@@ -94,6 +96,7 @@ public class ImageStream {
                 return;
             }
             recordLatency(list);
+            tap.delivered(out.taken());
             // Counted as done only once the acknowledgements are registered, so a commit made on
             // revocation or shutdown after waiting for this batch includes it.
             acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
@@ -121,6 +124,7 @@ public class ImageStream {
         }
         ownership.completed(admitted, true);
         recordLatency(admitted.records());
+        tap.delivered(out.taken());
         // The commit strategy ignores it; acknowledged for SmallRye's bookkeeping only.
         batch.ack();
         return CompletableFuture.completedFuture(null);

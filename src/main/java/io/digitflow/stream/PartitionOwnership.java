@@ -67,6 +67,11 @@ public class PartitionOwnership {
         group = metadata;
     }
 
+    /** The partitions of the images topic this replica owns now. */
+    public synchronized Set<TopicPartition> owned() {
+        return Set.copyOf(next.keySet());
+    }
+
     /** The consumer's group membership as of the last assignment; empty before any. */
     public synchronized Optional<ConsumerGroupMetadata> groupMetadata() {
         return Optional.ofNullable(group);
