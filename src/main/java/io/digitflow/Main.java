@@ -2,7 +2,7 @@ package io.digitflow;
 
 import io.digitflow.broker.LocalKafkaBroker;
 import io.digitflow.platform.NativeTuning;
-import io.digitflow.serve.LocalBrokerLauncher;
+import io.digitflow.broker.LocalBrokerLauncher;
 import io.quarkus.picocli.runtime.PicocliRunner;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;

@@ -1,5 +1,7 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

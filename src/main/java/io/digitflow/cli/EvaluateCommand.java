@@ -56,7 +56,7 @@ public class EvaluateCommand implements Callable<Integer> {
         MnistSplit test = data.repository(config).loadTest().split();
         Evaluation evaluation;
         String engine;
-        try (Classifier classifier = Engines.create(artifact.network(), artifact.version(), 1000, config.engineChoice())) {
+        try (Classifier classifier = Engines.create(artifact.network(), artifact.version(), 1000, Engines.Choice.of(config))) {
             evaluation = Evaluation.of(classifier, test);
             engine = classifier.engine();
         }

@@ -1,10 +1,10 @@
 package io.digitflow.cli;
 
-import io.digitflow.broker.TopicReader;
+import io.digitflow.kafka.TopicReader;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelMetadata;
-import io.digitflow.models.ActivePointer;
-import io.digitflow.models.ModelRecords;
+import io.digitflow.registry.ActivePointer;
+import io.digitflow.registry.ModelRecords;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;

@@ -3,7 +3,6 @@ package io.digitflow.cli;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.harness.HarnessHeaders;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -3,8 +3,6 @@ package io.digitflow.cli;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.harness.HarnessHeaders;
-import io.digitflow.harness.LatencyStats;
 import io.digitflow.report.AsciiDigit;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

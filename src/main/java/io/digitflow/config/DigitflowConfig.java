@@ -38,8 +38,11 @@ public interface DigitflowConfig {
     Console console();
 
     /** The consumer group of the images topic: replicas in one group share its partitions. */
-    @WithDefault("digitflow")
+    @WithDefault(CONSUMER_GROUP)
     String consumerGroup();
+
+    /** Default of {@link #consumerGroup()}. */
+    String CONSUMER_GROUP = "digitflow";
 
     /**
      * What a crash may do to the outputs: {@code at-least-once} (a poll batch's offsets are committed
@@ -84,42 +87,55 @@ public interface DigitflowConfig {
     @WithDefault("auto")
     String nativePath();
 
-    default io.digitflow.inference.Engines.Choice engineChoice() {
-        return new io.digitflow.inference.Engines.Choice(engine(), nativePath());
-    }
-
     /** Topic names; every topic is configurable. */
     interface Topics {
+        /** Default of {@link #images()}. */
+        String IMAGES = "digits.images";
+        /** Default of {@link #predictions()}. */
+        String PREDICTIONS = "digits.predictions";
+        /** Default of {@link #deadLetters()}. */
+        String DEAD_LETTERS = "digits.images.dlq";
+        /** Default of {@link #control()}. */
+        String CONTROL = "digits.control";
+        /** Default of {@link #models()}. */
+        String MODELS = "digits.models";
+        /** Default of {@link #events()}. */
+        String EVENTS = "digits.events";
+        /** Default of {@link #labeled()}. */
+        String LABELED = "digits.labeled";
+        /** Default of {@link #imagesPartitions()}. */
+        int IMAGES_PARTITIONS = 3;
+
         /** Images to classify; its partitions are the unit of parallelism. */
-        @WithDefault("digits.images")
+        @WithDefault(IMAGES)
         String images();
 
         /** One prediction per image, keyed like the input. */
-        @WithDefault("digits.predictions")
+        @WithDefault(PREDICTIONS)
         String predictions();
 
         /** Records that could not be classified, untouched, with the reason in headers. */
-        @WithDefault("digits.images.dlq")
+        @WithDefault(DEAD_LETTERS)
         String deadLetters();
 
         /** Operator commands (retrain, promote, rollback, status, cancel); one partition. */
-        @WithDefault("digits.control")
+        @WithDefault(CONTROL)
         String control();
 
         /** Model artifacts keyed by version plus the {@code active} pointer; compacted. */
-        @WithDefault("digits.models")
+        @WithDefault(MODELS)
         String models();
 
         /** Outcomes of commands (accepted, progress, done, rejected), keyed by request id. */
-        @WithDefault("digits.events")
+        @WithDefault(EVENTS)
         String events();
 
         /** Labelled images that retraining adds to MNIST. */
-        @WithDefault("digits.labeled")
+        @WithDefault(LABELED)
         String labeled();
 
         /** Partitions of the images topic when digitflow creates it. */
-        @WithDefault("3")
+        @WithDefault("" + IMAGES_PARTITIONS)
         int imagesPartitions();
     }
 
@@ -162,12 +178,6 @@ public interface DigitflowConfig {
         /** Deepest JSON nesting accepted (at least 3, what {"pixels": [[...]]} needs); deeper costs only stack and time. */
         @WithDefault("8")
         int maxJsonDepth();
-
-        /** These limits as the decoder takes them. */
-        default io.digitflow.input.DecodeLimits limits() {
-            return new io.digitflow.input.DecodeLimits(maxRecordBytes(), maxPictureSide(), maxPictureSide(),
-                    maxPicturePixels(), maxJsonDepth());
-        }
     }
 
     /** The alarm on the share of image records dead-lettered (metric digitflow_dead_letters_alarm, /q/health/well). */

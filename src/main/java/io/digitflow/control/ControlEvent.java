@@ -1,5 +1,6 @@
 package io.digitflow.control;
 
+import io.digitflow.kafka.Replica;
 import java.time.Instant;
 import java.util.Map;
 

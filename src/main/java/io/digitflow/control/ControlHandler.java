@@ -1,11 +1,11 @@
 package io.digitflow.control;
 
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelMetadata;
-import io.digitflow.models.ActivePointer;
-import io.digitflow.models.ModelFollower;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ActivePointer;
+import io.digitflow.registry.ModelFollower;
+import io.digitflow.registry.ServingModel;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -41,14 +41,14 @@ public class ControlHandler {
     private final Retrainer retrainer;
     private final Promotions promotions;
     private final ModelFollower follower;
-    private final ModelService models;
+    private final ServingModel models;
     private final Map<String, Object> kafka;
     /** Present when digitflow.control.hmac-secret is set: then only signed commands are run. */
     private final Optional<CommandSignature> signature;
     private RequestLog requests;
 
     public ControlHandler(DigitflowConfig config, EventPublisher events, Retrainer retrainer, Promotions promotions,
-                          ModelFollower follower, ModelService models,
+                          ModelFollower follower, ServingModel models,
                           @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.parser = new CommandParser(config.training().maxEpochs(), config.training().maxBatchSize());
@@ -145,7 +145,7 @@ public class ControlHandler {
     private Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("active", promotions.current().map(ActivePointer::version).orElse(null));
-        status.put("serving", models.active().map(ModelService.Active::version).orElse(null));
+        status.put("serving", models.active().map(ServingModel.Active::version).orElse(null));
         status.put("training", retrainer.runningRequest().orElse(null));
         List<Map<String, Object>> versions = follower.versions().entrySet().stream()
                 .map(e -> Map.<String, Object>of("version", e.getKey(), "testAccuracy", accuracy(e.getValue())))

@@ -2,7 +2,7 @@ package io.digitflow.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;

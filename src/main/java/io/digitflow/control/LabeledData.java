@@ -2,7 +2,7 @@ package io.digitflow.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.broker.TopicReader;
+import io.digitflow.kafka.TopicReader;
 import io.digitflow.data.MnistData;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.input.DecodedImage;

@@ -1,10 +1,10 @@
 package io.digitflow.control;
 
 import io.digitflow.model.ModelArtifact;
-import io.digitflow.models.ActivePointer;
-import io.digitflow.models.ModelFollower;
-import io.digitflow.models.ModelPublisher;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ActivePointer;
+import io.digitflow.registry.ModelFollower;
+import io.digitflow.registry.ModelPublisher;
+import io.digitflow.registry.ServingModel;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -19,9 +19,9 @@ public class Promotions {
 
     private final ModelPublisher publisher;
     private final ModelFollower follower;
-    private final ModelService models;
+    private final ServingModel models;
 
-    public Promotions(ModelPublisher publisher, ModelFollower follower, ModelService models) {
+    public Promotions(ModelPublisher publisher, ModelFollower follower, ServingModel models) {
         this.publisher = publisher;
         this.follower = follower;
         this.models = models;
@@ -33,7 +33,7 @@ public class Promotions {
      * every replica, including ones that never had it on disk.
      */
     public ActivePointer promoteNew(ModelArtifact candidate) {
-        models.active().flatMap(ModelService.Active::artifact)
+        models.active().flatMap(ServingModel.Active::artifact)
                 .filter(serving -> !follower.versions().containsKey(serving.version()))
                 .ifPresent(publisher::publish);
         publisher.publish(candidate);
@@ -80,7 +80,7 @@ public class Promotions {
 
     /** The pointer as this replica last read it, else the model it serves from before any promotion. */
     public Optional<ActivePointer> current() {
-        return follower.pointer().or(() -> models.active().flatMap(ModelService.Active::artifact)
+        return follower.pointer().or(() -> models.active().flatMap(ServingModel.Active::artifact)
                 .map(a -> new ActivePointer(a.version(), List.of())));
     }
 }

@@ -1,6 +1,6 @@
 package io.digitflow.control;
 
-import io.digitflow.broker.TopicReader;
+import io.digitflow.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

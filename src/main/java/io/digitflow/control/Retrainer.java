@@ -1,6 +1,7 @@
 package io.digitflow.control;
 
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.input.DecodeLimits;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistData;
 import io.digitflow.data.MnistRepository;
@@ -8,8 +9,8 @@ import io.digitflow.input.ImageDecoder;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelStore;
 import io.digitflow.model.TrainingJob;
-import io.digitflow.models.ActivePointer;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ActivePointer;
+import io.digitflow.registry.ServingModel;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,7 @@ public class Retrainer {
     }
 
     private final DigitflowConfig config;
-    private final ModelService models;
+    private final ServingModel models;
     private final Promotions promotions;
     private final EventPublisher events;
     private final Map<String, Object> kafka;
@@ -59,7 +60,7 @@ public class Retrainer {
     });
     private MnistData mnist;
 
-    public Retrainer(DigitflowConfig config, ModelService models, Promotions promotions, EventPublisher events,
+    public Retrainer(DigitflowConfig config, ServingModel models, Promotions promotions, EventPublisher events,
                      @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.models = models;
@@ -129,7 +130,7 @@ public class Retrainer {
 
     private ControlEvent judgeAndPromote(ControlCommand command, ModelArtifact candidate) {
         double accuracy = candidate.metadata().testAccuracy();
-        Optional<ModelArtifact> serving = models.active().flatMap(ModelService.Active::artifact);
+        Optional<ModelArtifact> serving = models.active().flatMap(ServingModel.Active::artifact);
         QualityGate.Verdict verdict = gate.judge(accuracy, serving.map(a -> a.metadata().testAccuracy()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("version", candidate.version());
@@ -166,7 +167,7 @@ public class Retrainer {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps);
              KafkaProducer<String, byte[]> dlq = new KafkaProducer<>(producerProps)) {
             LabeledData.Result result = LabeledData.addTo(data, consumer, config.topics().labeled(),
-                    new ImageDecoder(config.input().limits()), dlq, config.topics().deadLetters());
+                    new ImageDecoder(DecodeLimits.of(config.input())), dlq, config.topics().deadLetters());
             events.publish(command, ControlEvent.PROGRESS, String.format("training on %d MNIST images + %d labelled "
                             + "records of %s (%d dead-lettered)", data.train().count(), result.added(),
                     config.topics().labeled(), result.deadLettered()),

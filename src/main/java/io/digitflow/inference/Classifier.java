@@ -1,12 +1,13 @@
 package io.digitflow.inference;
 
+import io.digitflow.Shape;
 /**
  * A batch of 28x28 u8 images in, ten probabilities per image out. Implementations are not
  * thread-safe: use one per thread ({@link #copy()}).
  */
 public interface Classifier extends AutoCloseable {
 
-    int CLASSES = 10;
+    int CLASSES = Shape.CLASSES;
 
     /** The model version this classifier serves. */
     String version();

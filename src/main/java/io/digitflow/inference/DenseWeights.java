@@ -1,6 +1,6 @@
 package io.digitflow.inference;
 
-import io.digitflow.model.SeedNetwork;
+import io.digitflow.Shape;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -18,9 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record DenseWeights(float[] w1, float[] b1, float[] w2, float[] b2) {
 
-    public static final int PIXELS = SeedNetwork.INPUTS;
-    public static final int HIDDEN = SeedNetwork.HIDDEN;
-    private static final String RUNS = "the native kernel runs " + SeedNetwork.DESCRIPTION;
+    public static final int PIXELS = Shape.PIXELS;
+    public static final int HIDDEN = Shape.HIDDEN;
+    private static final String RUNS = "the native kernel runs " + Shape.NETWORK;
 
     public DenseWeights {
         requireLength("first layer weights", w1, PIXELS * HIDDEN);

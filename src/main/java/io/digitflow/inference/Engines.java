@@ -22,6 +22,12 @@ public final class Engines {
 
     /** Engine choice as configured: {@code engine} is nd4j, native or auto; {@code path} auto or a {@link KernelPath} id. */
     public record Choice(String engine, String path) {
+
+        /** The choice the settings {@code digitflow.engine} and {@code digitflow.native-path} make. */
+        public static Choice of(io.digitflow.config.DigitflowConfig config) {
+            return new Choice(config.engine(), config.nativePath());
+        }
+
         public Choice {
             if (!engine.equals("nd4j") && !engine.equals("native") && !engine.equals("auto")) {
                 throw new IllegalArgumentException("digitflow.engine: '" + engine + "' is not one of nd4j, native, auto");

@@ -40,4 +40,10 @@ public record DecodeLimits(
             throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
     }
+
+    /** The limits the settings {@code digitflow.input.*} give. */
+    public static DecodeLimits of(io.digitflow.config.DigitflowConfig.Input input) {
+        return new DecodeLimits(input.maxRecordBytes(), input.maxPictureSide(), input.maxPictureSide(),
+                input.maxPicturePixels(), input.maxJsonDepth());
+    }
 }

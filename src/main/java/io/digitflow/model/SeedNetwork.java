@@ -1,5 +1,6 @@
 package io.digitflow.model;
 
+import io.digitflow.Shape;
 import io.digitflow.UserException;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,12 +20,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class SeedNetwork {
 
-    public static final int ROWS = 28;
-    public static final int COLS = 28;
-    public static final int INPUTS = ROWS * COLS;
-    public static final int HIDDEN = 512;
-    public static final int CLASSES = 10;
-    public static final String DESCRIPTION = "Flatten(28x28) -> Dense(512, relu) -> Dense(10, softmax)";
+    public static final int ROWS = Shape.SIDE;
+    public static final int COLS = Shape.SIDE;
+    public static final int INPUTS = Shape.PIXELS;
+    public static final int HIDDEN = Shape.HIDDEN;
+    public static final int CLASSES = Shape.CLASSES;
+    public static final String DESCRIPTION = Shape.NETWORK;
 
     private SeedNetwork() {
     }

@@ -1,8 +1,9 @@
 package io.digitflow.serve;
 
+import io.digitflow.registry.ServingModel;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.Trainer;
-import io.digitflow.models.ModelFollower;
+import io.digitflow.registry.ModelFollower;
 import io.digitflow.stream.ImageStream;
 import io.digitflow.stream.OutputProducer;
 import io.digitflow.stream.PartitionOwnership;
@@ -24,13 +25,13 @@ import java.time.Duration;
 public class StreamLifecycle {
 
     private final DigitflowConfig config;
-    private final ModelService models;
+    private final ServingModel models;
     private final ChannelRegistry channels;
     private final ModelFollower follower;
     private final PartitionOwnership ownership;
     private final OutputProducer output;
 
-    public StreamLifecycle(DigitflowConfig config, ModelService models, ChannelRegistry channels,
+    public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output) {
         this.config = config;
         this.models = models;

@@ -1,6 +1,6 @@
 package io.digitflow.stream;
 
-import io.digitflow.control.Replica;
+import io.digitflow.kafka.Replica;
 import io.digitflow.inference.Classifier;
 import io.digitflow.input.DecodedImage;
 import io.digitflow.input.ImageDecoder;

@@ -1,9 +1,10 @@
 package io.digitflow.stream;
 
+import io.digitflow.input.DecodeLimits;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.inference.Classifier;
 import io.digitflow.input.ImageDecoder;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ServingModel;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -43,7 +44,7 @@ public class ImageStream {
     /** The SmallRye channel mapped to the images topic. */
     public static final String CHANNEL = "images";
 
-    private final ModelService models;
+    private final ServingModel models;
     private final OutputProducer output;
     private final StreamMetrics metrics;
     private final BatchProcessor processor;
@@ -53,14 +54,14 @@ public class ImageStream {
     private final StreamTap tap;
     private Classifier classifier;
 
-    public ImageStream(DigitflowConfig config, ModelService models, OutputProducer output, StreamMetrics metrics,
+    public ImageStream(DigitflowConfig config, ServingModel models, OutputProducer output, StreamMetrics metrics,
                        PartitionOwnership ownership, StreamTap tap) {
         this.tap = tap;
         this.models = models;
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
-        this.processor = new BatchProcessor(new ImageDecoder(config.input().limits()), config.batch().maxSize(),
+        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), config.batch().maxSize(),
                 config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.exactlyOnce = config.exactlyOnce();
@@ -154,7 +155,7 @@ public class ImageStream {
 
     /** This thread's classifier for the serving model; replaced when the model changes. */
     private Classifier classifier() {
-        ModelService.Active active = models.active().orElseThrow(() -> new IllegalStateException("no model loaded"));
+        ServingModel.Active active = models.active().orElseThrow(() -> new IllegalStateException("no model loaded"));
         if (classifier == null || !classifier.version().equals(active.version())) {
             if (classifier != null) {
                 classifier.close();

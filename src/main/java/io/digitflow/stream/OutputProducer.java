@@ -1,8 +1,8 @@
 package io.digitflow.stream;
 
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.control.Replica;
+import io.digitflow.kafka.Replica;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

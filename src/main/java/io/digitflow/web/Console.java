@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.control.Replica;
-import io.digitflow.serve.ModelService;
+import io.digitflow.kafka.Replica;
+import io.digitflow.registry.ServingModel;
 import io.digitflow.stream.StreamTap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -52,7 +52,7 @@ public class Console {
 
     private final DigitflowConfig config;
     private final StreamTap tap;
-    private final ModelService models;
+    private final ServingModel models;
     private final ConsoleStats stats;
     private final ModelCatalog catalog;
     private final TryIt tryIt;
@@ -69,7 +69,7 @@ public class Console {
     private long lastEvents;
     private long lastDeadLetterAt;
 
-    public Console(DigitflowConfig config, StreamTap tap, ModelService models, MeterRegistry registry,
+    public Console(DigitflowConfig config, StreamTap tap, ServingModel models, MeterRegistry registry,
                    TryIt tryIt, OperatorActions operator,
                    @Identifier("default-kafka-broker") Map<String, Object> kafka,
                    @ConfigProperty(name = "app.serve", defaultValue = "false") boolean serving) {
@@ -158,7 +158,7 @@ public class Console {
         ArrayNode newEvents = JSON.createArrayNode();
         kept.events().subList(kept.events().size() - freshEvents, kept.events().size()).forEach(newEvents::add);
         message.set("events", newEvents);
-        message.put("model", models.active().map(ModelService.Active::version).orElse(null));
+        message.put("model", models.active().map(ServingModel.Active::version).orElse(null));
         latest = message;
         String text = event("tick", message);
         for (HttpServerResponse page : pages) {
@@ -173,7 +173,7 @@ public class Console {
     private ObjectNode full() {
         ObjectNode state = JSON.createObjectNode();
         state.put("replica", Replica.ID);
-        state.put("model", models.active().map(ModelService.Active::version).orElse(null));
+        state.put("model", models.active().map(ServingModel.Active::version).orElse(null));
         state.put("operator", operator.enabled());
         state.put("operatorHint", operator.enabled() ? "operator actions need the console's operator token"
                 : "read-only: set digitflow.console.operator-token to allow operator actions");
@@ -186,7 +186,7 @@ public class Console {
             this.events.kept().events().forEach(events::add);
         }
         state.set("events", events);
-        state.set("models", catalog.list(models.active().map(ModelService.Active::version)));
+        state.set("models", catalog.list(models.active().map(ServingModel.Active::version)));
         ObjectNode last = latest;
         if (last != null) {
             state.set("stats", last.get("stats"));

@@ -2,7 +2,7 @@ package io.digitflow.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.quarkus.logging.Log;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

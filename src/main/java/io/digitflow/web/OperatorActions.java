@@ -3,7 +3,7 @@ package io.digitflow.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.control.CommandSignature;
 import io.digitflow.control.ControlRequests;

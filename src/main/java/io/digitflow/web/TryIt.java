@@ -2,7 +2,7 @@ package io.digitflow.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.digitflow.broker.ClientProperties;
+import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.stream.PartitionOwnership;
 import io.digitflow.stream.StreamTap;

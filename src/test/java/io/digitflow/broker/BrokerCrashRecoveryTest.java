@@ -1,5 +1,8 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.TopicSpec;
+import io.digitflow.kafka.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

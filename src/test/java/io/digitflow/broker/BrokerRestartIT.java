@@ -1,5 +1,8 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.TopicSpec;
+import io.digitflow.kafka.Topics;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.stream.ServiceProcess;
 import io.digitflow.support.KafkaClients;

@@ -1,5 +1,6 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.Topics;
 import io.digitflow.support.SecureKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

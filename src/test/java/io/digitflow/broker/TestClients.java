@@ -1,5 +1,6 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients for broker tests, configured the way the service is: acks=all, idempotent. */
-final class TestClients {
+public final class TestClients {
 
     private TestClients() {
     }
 
-    static Admin admin(String bootstrapServers) {
+    public static Admin admin(String bootstrapServers) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return Admin.create(props);
     }
 
-    static KafkaProducer<String, String> producer(String bootstrapServers, Map<String, Object> overrides) {
+    public static KafkaProducer<String, String> producer(String bootstrapServers, Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // The guarantee under test: a record counts as written once every in-sync replica has it.
@@ -43,29 +44,29 @@ final class TestClients {
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    static KafkaProducer<String, String> producer(String bootstrapServers) {
+    public static KafkaProducer<String, String> producer(String bootstrapServers) {
         return producer(bootstrapServers, Map.of());
     }
 
     /** Distinct keys of {@link #images}: enough that the default partitioner uses every partition of three. */
-    static final int IMAGE_KEYS = 50;
+    public static final int IMAGE_KEYS = 50;
 
     /** Record number {@code i} for {@link Topics#IMAGES}: value {@code image-<i>}, keys {@code id-0} ... {@code id-49} in turn. */
-    static ProducerRecord<String, String> image(int i) {
+    public static ProducerRecord<String, String> image(int i) {
         return new ProducerRecord<>(Topics.IMAGES, "id-" + (i % IMAGE_KEYS), "image-" + i);
     }
 
     /** Records {@code from} to {@code from + count - 1} made by {@link #image(int)}. */
-    static List<ProducerRecord<String, String>> images(int from, int count) {
+    public static List<ProducerRecord<String, String>> images(int from, int count) {
         return IntStream.range(from, from + count).mapToObj(TestClients::image).toList();
     }
 
-    static List<String> values(List<ProducerRecord<String, String>> records) {
+    public static List<String> values(List<ProducerRecord<String, String>> records) {
         return records.stream().map(ProducerRecord::value).toList();
     }
 
     /** Sends every record and waits until the broker acknowledged all of them. */
-    static void sendAll(KafkaProducer<String, String> producer, List<ProducerRecord<String, String>> records)
+    public static void sendAll(KafkaProducer<String, String> producer, List<ProducerRecord<String, String>> records)
             throws Exception {
         var acks = new ArrayList<java.util.concurrent.Future<?>>();
         for (var record : records) {
@@ -77,7 +78,7 @@ final class TestClients {
     }
 
     /** The partitions a consumer is told {@code topic} has: none when it does not exist. */
-    static List<org.apache.kafka.common.PartitionInfo> partitionsFor(String bootstrapServers, String topic,
+    public static List<org.apache.kafka.common.PartitionInfo> partitionsFor(String bootstrapServers, String topic,
                                                                    Duration timeout) {
         try (var consumer = new KafkaConsumer<>(consumerProps(bootstrapServers), new StringDeserializer(),
                 new StringDeserializer())) {
@@ -89,7 +90,7 @@ final class TestClients {
      * Reads {@code topic} from the beginning up to the end offsets it had when the read began: every
      * record the broker has. Fails when that takes longer than {@code timeout}.
      */
-    static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic, Duration timeout) {
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic, Duration timeout) {
         List<ConsumerRecord<String, String>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(consumerProps(bootstrapServers), new StringDeserializer(),
                 new StringDeserializer())) {

@@ -3,7 +3,7 @@ package io.digitflow.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ServingModel;
 import io.digitflow.stream.DeadLetters;
 import io.digitflow.stream.ServingTestResource;
 import io.digitflow.support.ControlClient;
@@ -49,7 +49,7 @@ class ControlCommandsTest {
     @ConfigProperty(name = "digitflow.model.dir")
     Path modelDir;
     @Inject
-    ModelService models;
+    ServingModel models;
     @Inject
     ControlHandler handler;
 

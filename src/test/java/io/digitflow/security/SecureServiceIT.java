@@ -2,7 +2,7 @@ package io.digitflow.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.broker.Topics;
+import io.digitflow.kafka.Topics;
 import io.digitflow.control.CommandSignature;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.support.AppProcess;

@@ -1,8 +1,8 @@
 package io.digitflow.stream;
 
 import io.digitflow.broker.KafkaTestResource;
-import io.digitflow.broker.TopicSetup;
-import io.digitflow.broker.TopicSpec;
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.TopicSpec;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;

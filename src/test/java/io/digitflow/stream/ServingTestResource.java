@@ -1,8 +1,8 @@
 package io.digitflow.stream;
 
 import io.digitflow.broker.KafkaTestResource;
-import io.digitflow.broker.TopicSetup;
-import io.digitflow.broker.TopicSpec;
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.TopicSpec;
 import io.digitflow.support.TestModels;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.clients.admin.Admin;
@@ -63,9 +63,9 @@ public class ServingTestResource implements QuarkusTestResourceLifecycleManager 
 
     /** The control, models, events and labelled topics of a test prefix, shaped like the real ones. */
     public static List<TopicSpec> controlTopics(String prefix) {
-        return io.digitflow.broker.Topics.all(1).stream()
-                .filter(t -> List.of(io.digitflow.broker.Topics.CONTROL, io.digitflow.broker.Topics.MODELS,
-                        io.digitflow.broker.Topics.EVENTS, io.digitflow.broker.Topics.LABELED).contains(t.name()))
+        return io.digitflow.kafka.Topics.all(1).stream()
+                .filter(t -> List.of(io.digitflow.kafka.Topics.CONTROL, io.digitflow.kafka.Topics.MODELS,
+                        io.digitflow.kafka.Topics.EVENTS, io.digitflow.kafka.Topics.LABELED).contains(t.name()))
                 .map(t -> new TopicSpec(prefix + t.name().substring("digits".length()), t.partitions(), t.configs()))
                 .toList();
     }

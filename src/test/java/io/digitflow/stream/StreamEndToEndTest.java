@@ -2,7 +2,7 @@ package io.digitflow.stream;
 
 import io.digitflow.data.MnistSplit;
 import io.digitflow.inference.NativeKernel;
-import io.digitflow.serve.ModelService;
+import io.digitflow.registry.ServingModel;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.Pictures;
 import io.digitflow.support.TestMnist;
@@ -48,7 +48,7 @@ class StreamEndToEndTest {
     @ConfigProperty(name = "digitflow.topics.predictions")
     String predictions;
     @Inject
-    ModelService models;
+    ServingModel models;
     @TestHTTPResource("/q/health/ready")
     URI readiness;
     @TestHTTPResource("/q/metrics")

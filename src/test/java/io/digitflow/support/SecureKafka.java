@@ -2,8 +2,8 @@ package io.digitflow.support;
 
 import io.digitflow.broker.BrokerSecurity;
 import io.digitflow.broker.LocalKafkaBroker;
-import io.digitflow.broker.TopicSetup;
-import io.digitflow.broker.Topics;
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AclBindingFilter;

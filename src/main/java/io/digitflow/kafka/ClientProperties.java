@@ -1,4 +1,4 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;

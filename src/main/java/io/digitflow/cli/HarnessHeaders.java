@@ -1,4 +1,4 @@
-package io.digitflow.harness;
+package io.digitflow.cli;
 
 /**
  * Headers `send` puts on each image and the service carries over to its prediction, so `watch`

@@ -1,12 +1,10 @@
-package io.digitflow.models;
+package io.digitflow.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.control.EventPublisher;
 import io.digitflow.model.ModelArtifact;
-import io.digitflow.serve.ModelService;
 import io.digitflow.stream.PredictionJson;
 import io.digitflow.stream.ServingTestResource;
 import io.digitflow.support.ControlClient;
@@ -18,6 +16,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,24 +65,24 @@ class ModelTroubleTest {
     @Inject
     DigitflowConfig config;
     @Inject
-    ModelService models;
+    ServingModel models;
     @Inject
-    EventPublisher events;
+    Event<ModelSwap> swaps;
     @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
     private ModelFollower secondReplica;
-    private ModelService secondModels;
+    private ServingModel secondModels;
     private Path secondHome;
 
     @BeforeEach
     void startSecondReplica() throws Exception {
         secondHome = Files.createTempDirectory(TestModels.HOME.getParent(), "second-replica");
         DigitflowConfig own = ownModelFolder(config, secondHome.resolve("models"));
-        secondModels = new ModelService(own, new SimpleMeterRegistry());
+        secondModels = new ServingModel(own, new SimpleMeterRegistry());
         secondModels.activate(ModelArtifact.load(TestModels.ensure()));
-        secondReplica = new ModelFollower(own, secondModels, events, kafka);
+        secondReplica = new ModelFollower(own, secondModels, swaps, kafka);
         secondReplica.start();
     }
 

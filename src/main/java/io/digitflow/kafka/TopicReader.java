@@ -1,4 +1,4 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

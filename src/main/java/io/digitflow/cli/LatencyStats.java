@@ -1,4 +1,4 @@
-package io.digitflow.harness;
+package io.digitflow.cli;
 
 import java.util.Arrays;
 

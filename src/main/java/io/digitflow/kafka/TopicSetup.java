@@ -1,4 +1,4 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
 import java.time.Duration;
 import java.util.Collection;

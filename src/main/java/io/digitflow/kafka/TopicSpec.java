@@ -1,4 +1,4 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
 import java.util.Map;
 import java.util.Objects;

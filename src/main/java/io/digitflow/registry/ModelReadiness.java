@@ -1,4 +1,4 @@
-package io.digitflow.serve;
+package io.digitflow.registry;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
 
-    private final ModelService models;
+    private final ServingModel models;
 
-    public ModelReadiness(ModelService models) {
+    public ModelReadiness(ServingModel models) {
         this.models = models;
     }
 

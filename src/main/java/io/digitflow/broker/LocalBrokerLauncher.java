@@ -1,8 +1,7 @@
-package io.digitflow.serve;
+package io.digitflow.broker;
 
-import io.digitflow.broker.LocalKafkaBroker;
-import io.digitflow.broker.TopicSetup;
-import io.digitflow.broker.Topics;
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.Topics;
 import io.digitflow.platform.DigitflowHome;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

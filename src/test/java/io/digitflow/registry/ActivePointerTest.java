@@ -1,4 +1,4 @@
-package io.digitflow.models;
+package io.digitflow.registry;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,16 @@
-package io.digitflow.models;
+package io.digitflow.registry;
 
-import io.digitflow.broker.ClientProperties;
-import io.digitflow.broker.TopicReader;
+import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.TopicReader;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.control.ControlEvent;
-import io.digitflow.control.EventPublisher;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelMetadata;
 import io.digitflow.model.ModelStore;
-import io.digitflow.serve.ModelService;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,7 +28,7 @@ import java.util.TreeMap;
 /**
  * Reads {@code digits.models} from the beginning and follows it, in every replica: each model record
  * is stored in the local model folder, and when the {@code active} pointer changes the named version
- * is loaded (shape checked), warmed up and swapped in through {@link ModelService#activate}, on this
+ * is loaded (shape checked), warmed up and swapped in through {@link ServingModel#activate}, on this
  * follower's own thread while inference goes on, and reported on {@code digits.events} under
  * {@value #SWAP_EVENTS}. No consumer group: every replica must see every record.
  */
@@ -41,8 +39,8 @@ public class ModelFollower {
     public static final String SWAP_EVENTS = "model-swap";
 
     private final DigitflowConfig config;
-    private final ModelService models;
-    private final EventPublisher events;
+    private final ServingModel models;
+    private final Event<ModelSwap> swaps;
     private final Map<String, Object> kafka;
     private final ModelStore store;
     private final Map<String, ModelMetadata> versions = new TreeMap<>();
@@ -51,11 +49,11 @@ public class ModelFollower {
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ModelFollower(DigitflowConfig config, ModelService models, EventPublisher events,
+    public ModelFollower(DigitflowConfig config, ServingModel models, Event<ModelSwap> swaps,
                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.models = models;
-        this.events = events;
+        this.swaps = swaps;
         this.kafka = kafka;
         this.store = new ModelStore(config.modelDir());
     }
@@ -68,7 +66,7 @@ public class ModelFollower {
         Map<String, Object> props = ClientProperties.consumer(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Model records are a few MB each; the default 1 MiB per partition would still work, one per fetch.
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.digitflow.broker.Topics.MAX_RECORD_BYTES);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.digitflow.kafka.Topics.MAX_RECORD_BYTES);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer = new KafkaConsumer<>(props);
@@ -146,7 +144,7 @@ public class ModelFollower {
             Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
                     record.offset(), e.getMessage());
             if (!record.key().equals(ActivePointer.KEY)) {
-                swapEvent(ControlEvent.FAILED, "refused model record " + record.key() + " at offset "
+                swapEvent(false, "refused model record " + record.key() + " at offset "
                         + record.offset() + ": unreadable description (" + e.getMessage() + ")",
                         Map.of("version", record.key()));
             }
@@ -171,7 +169,7 @@ public class ModelFollower {
             return;
         }
         models.activate(artifact);
-        swapEvent(ControlEvent.DONE, "serving " + target.version(), Map.of("version", target.version()));
+        swapEvent(true, "serving " + target.version(), Map.of("version", target.version()));
     }
 
     /**
@@ -180,16 +178,16 @@ public class ModelFollower {
      * the newest local model until the topic says otherwise, cannot pick it up.
      */
     private void refuse(String version, String why) {
-        String serving = models.active().map(ModelService.Active::version).orElse("none");
+        String serving = models.active().map(ServingModel.Active::version).orElse("none");
         Log.errorf("Models topic: refused model %s (%s); still serving %s", version, why, serving);
         ModelRecords.quarantine(store.pathOf(version));
-        swapEvent(ControlEvent.FAILED, "refused " + version + ": " + why + "; still serving " + serving,
+        swapEvent(false, "refused " + version + ": " + why + "; still serving " + serving,
                 Map.of("version", version, "serving", serving));
     }
 
-    /** An event of this replica's model swaps, under {@value #SWAP_EVENTS}. */
-    private void swapEvent(String status, String message, Map<String, Object> details) {
-        events.publish(ControlEvent.of(SWAP_EVENTS, "swap", status, message, details));
+    /** Announces a swap or a refusal (reported on the events topic under {@value #SWAP_EVENTS} by the control plane). */
+    private void swapEvent(boolean served, String message, Map<String, Object> details) {
+        swaps.fire(new ModelSwap(served, message, details));
     }
 
     @PreDestroy

@@ -1,5 +1,7 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
+import io.digitflow.broker.KafkaTestResource;
+import io.digitflow.broker.TestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package io.digitflow.broker;
+package io.digitflow.kafka;
 
+import io.digitflow.config.DigitflowConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -7,19 +8,19 @@ import java.util.Map;
 public final class Topics {
 
     /** Input images; its partition count is the unit of parallelism. */
-    public static final String IMAGES = "digits.images";
+    public static final String IMAGES = DigitflowConfig.Topics.IMAGES;
     /** One JSON prediction per input image, same key. */
-    public static final String PREDICTIONS = "digits.predictions";
+    public static final String PREDICTIONS = DigitflowConfig.Topics.PREDICTIONS;
     /** Input records that could not be classified, bytes untouched, reason in the headers. */
-    public static final String IMAGES_DLQ = "digits.images.dlq";
+    public static final String IMAGES_DLQ = DigitflowConfig.Topics.DEAD_LETTERS;
     /** Operator commands (train, promote, rollback); one partition so one replica handles each. */
-    public static final String CONTROL = "digits.control";
+    public static final String CONTROL = DigitflowConfig.Topics.CONTROL;
     /** Model artifacts by version plus the {@code active} pointer; compacted. */
-    public static final String MODELS = "digits.models";
+    public static final String MODELS = DigitflowConfig.Topics.MODELS;
     /** Labelled images that retraining adds to MNIST. */
-    public static final String LABELED = "digits.labeled";
+    public static final String LABELED = DigitflowConfig.Topics.LABELED;
     /** Training progress, evaluations, promotions, swaps, rejected commands. */
-    public static final String EVENTS = "digits.events";
+    public static final String EVENTS = DigitflowConfig.Topics.EVENTS;
 
     /** The largest record the local broker and the models topic accept: room for a model zip with headroom. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -28,7 +29,7 @@ public final class Topics {
     private static final String KEEP_FOREVER = "-1";
 
     /** Partitions of the images topic unless configured otherwise. */
-    public static final int DEFAULT_IMAGE_PARTITIONS = 3;
+    public static final int DEFAULT_IMAGE_PARTITIONS = DigitflowConfig.Topics.IMAGES_PARTITIONS;
 
     private Topics() {
     }

@@ -1,4 +1,4 @@
-package io.digitflow.serve;
+package io.digitflow.registry;
 
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
@@ -26,7 +26,7 @@ import java.util.Optional;
  * classifier of their own for that version, so a swap takes effect between batches, never within one.
  */
 @ApplicationScoped
-public class ModelService {
+public class ServingModel {
 
     /** The serving model and a warmed-up classifier that consumer threads copy. */
     public record Active(String version, Classifier prototype, Optional<ModelArtifact> artifact) {
@@ -36,7 +36,7 @@ public class ModelService {
     private final MeterRegistry registry;
     private volatile Active active;
 
-    public ModelService(DigitflowConfig config, MeterRegistry registry) {
+    public ServingModel(DigitflowConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
     }
@@ -74,7 +74,7 @@ public class ModelService {
     /** Makes {@code artifact} the serving model, after a warm-up call on its classifier. */
     public Active activate(ModelArtifact artifact) {
         Classifier classifier = Engines.create(artifact.network(), artifact.version(), config.batch().maxSize(),
-                config.engineChoice());
+                Engines.Choice.of(config));
         return activate(new Active(artifact.version(), classifier, Optional.of(artifact)));
     }
 

@@ -1,7 +1,7 @@
-package io.digitflow.models;
+package io.digitflow.registry;
 
-import io.digitflow.broker.ClientProperties;
-import io.digitflow.broker.Topics;
+import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.Topics;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelArtifact;
 import io.smallrye.common.annotation.Identifier;

@@ -1,4 +1,4 @@
-package io.digitflow.models;
+package io.digitflow.registry;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

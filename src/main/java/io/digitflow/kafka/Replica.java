@@ -1,4 +1,4 @@
-package io.digitflow.control;
+package io.digitflow.kafka;
 
 /** Names this process in events, so operators (and tests) see which replica handled a command. */
 public final class Replica {
