@@ -131,6 +131,42 @@
     line(history.map((s) => s.p99Ms), '#bc4c00');
   }
 
+  function showConfusion(counts) {
+    if (!counts) return;
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (!total) return;
+    let right = 0;
+    for (let d = 0; d < 10; d++) right += counts[d * 10 + d];
+    text($('live-accuracy'), 'live accuracy ' + (100 * right / total).toFixed(2) + ' % of ' + total
+      + ' labelled images (rows: true digit, columns: predicted)');
+    const table = $('confusion');
+    table.replaceChildren();
+    const head = document.createElement('tr');
+    head.appendChild(document.createElement('th'));
+    for (let p = 0; p < 10; p++) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = p;
+      head.appendChild(th);
+    }
+    table.appendChild(head);
+    for (let t = 0; t < 10; t++) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = t;
+      tr.appendChild(th);
+      for (let p = 0; p < 10; p++) {
+        const td = document.createElement('td');
+        const n = counts[t * 10 + p];
+        td.textContent = n || '';
+        if (n) td.className = t === p ? 'hit' : 'miss';
+        tr.appendChild(td);
+      }
+      table.appendChild(tr);
+    }
+  }
+
   function showModels(models) {
     const body = $('models');
     body.replaceChildren();
@@ -171,6 +207,7 @@
     $('events').replaceChildren();
     addEvents(state.events || []);
     showModels(state.models || []);
+    showConfusion(state.confusion);
   }
 
   function connect() {
@@ -188,6 +225,7 @@
       addPredictions(tick.predictions);
       addDeadLetters(tick.deadLetters);
       addEvents(tick.events);
+      showConfusion(tick.confusion);
       if (tick.events.length) refreshModels();
     });
   }

@@ -9,7 +9,7 @@ public final class HarnessHeaders {
     /** Wall-clock time the image was handed to the producer, in microseconds since the epoch. */
     public static final String SENT_AT_MICROS = "digitflow-sent-at-us";
     /** The true digit, when known (MNIST). */
-    public static final String LABEL = "digitflow-label";
+    public static final String LABEL = io.digitflow.stream.StreamTap.LABEL_HEADER;
     /** The image's index in the MNIST test set, so `watch` can draw it. */
     public static final String MNIST_INDEX = "digitflow-mnist-index";
 

@@ -84,6 +84,7 @@ public final class BatchProcessor {
         // Two field reads per batch while nobody watches; see StreamTap.
         boolean sample = tap != null && tap.sampleDue();
         boolean watching = tap != null && tap.watching();
+        int[] confusion = tap != null && tap.viewed() ? new int[Classifier.CLASSES * Classifier.CLASSES] : null;
         List<StreamTap.Sample> samples = null;
         List<StreamTap.DeadLetter> letters = null;
         for (int i = 0; i < batch.size(); i++) {
@@ -113,6 +114,9 @@ public final class BatchProcessor {
                 for (int k = 0; k < pending; k++) {
                     ConsumerRecord<String, byte[]> input = batch.get(positions[k]);
                     out[positions[k]] = prediction(input, ids[k], k, engine.version(), now);
+                    if (confusion != null) {
+                        count(confusion, input, Classifier.argmax(probabilities, k));
+                    }
                     if (sample && samples == null || watching && StreamTap.isConsoleKey(input.key())) {
                         samples = samples == null ? new ArrayList<>() : samples;
                         samples.add(sample(input, k, engine.version(), now));
@@ -123,9 +127,21 @@ public final class BatchProcessor {
                 pending = 0;
             }
         }
-        StreamTap.Taken taken = samples == null && letters == null ? StreamTap.Taken.NONE
-                : new StreamTap.Taken(samples == null ? List.of() : samples, letters == null ? List.of() : letters);
+        StreamTap.Taken taken = samples == null && letters == null && confusion == null ? StreamTap.Taken.NONE
+                : new StreamTap.Taken(samples == null ? List.of() : samples, letters == null ? List.of() : letters,
+                confusion);
         return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken);
+    }
+
+    /** Counts a prediction whose input carries its true digit in {@link StreamTap#LABEL_HEADER}. */
+    private static void count(int[] confusion, ConsumerRecord<String, byte[]> input, int predicted) {
+        Header label = input.headers().lastHeader(StreamTap.LABEL_HEADER);
+        if (label != null && label.value() != null && label.value().length == 1) {
+            int digit = label.value()[0] - '0';
+            if (digit >= 0 && digit < Classifier.CLASSES) {
+                confusion[digit * Classifier.CLASSES + predicted]++;
+            }
+        }
     }
 
     /** A copy of engine slot {@code k}: the 28×28 the model saw and its ten probabilities. */

@@ -44,13 +44,23 @@ public class StreamTap {
     }
 
     /** What one poll batch contributed; taken by {@link BatchProcessor}, handed over by {@link ImageStream}. */
-    public record Taken(List<Sample> predictions, List<DeadLetter> deadLetters) {
-        static final Taken NONE = new Taken(List.of(), List.of());
+    public record Taken(List<Sample> predictions, List<DeadLetter> deadLetters, int[] confusion) {
+        static final Taken NONE = new Taken(List.of(), List.of(), null);
+
+        public Taken(List<Sample> predictions, List<DeadLetter> deadLetters) {
+            this(predictions, deadLetters, null);
+        }
 
         public boolean isEmpty() {
-            return predictions.isEmpty() && deadLetters.isEmpty();
+            return predictions.isEmpty() && deadLetters.isEmpty() && confusion == null;
         }
     }
+
+    /**
+     * Header carrying an image's true digit (one ASCII digit), as {@code send --mnist-test} sets it;
+     * while a console page is open, labelled predictions fill the console's confusion matrix.
+     */
+    public static final String LABEL_HEADER = "digitflow-label";
 
     /** What a console request got: a prediction, or the reason it was dead-lettered. */
     public record Answer(Optional<Sample> prediction, Optional<DeadLetter> deadLetter) {
@@ -60,6 +70,9 @@ public class StreamTap {
     private final AtomicLong nextDeadLetter = new AtomicLong(System.nanoTime());
     private final Map<String, CompletableFuture<Answer>> pending = new ConcurrentHashMap<>();
     private volatile boolean watching;
+    private volatile boolean viewed;
+    /** Labelled predictions while viewed, [label * 10 + predicted]. */
+    private final long[] confusion = new long[100];
     private final ArrayDeque<Sample> predictions = new ArrayDeque<>(KEPT);
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>(KEPT);
     private long sampled;
@@ -83,6 +96,16 @@ public class StreamTap {
     /** True while a console request is pending, so records with the console's key prefix are wanted. */
     boolean watching() {
         return watching;
+    }
+
+    /** True while a console page is open: only then are labels read for the confusion matrix. */
+    boolean viewed() {
+        return viewed;
+    }
+
+    /** The console says whether a page is open. */
+    public void viewed(boolean open) {
+        viewed = open;
     }
 
     static boolean isConsoleKey(String key) {
@@ -128,6 +151,11 @@ public class StreamTap {
                 sampled++;
             }
             taken.deadLetters().forEach(letter -> keep(deadLetters, letter));
+            if (taken.confusion() != null) {
+                for (int i = 0; i < confusion.length; i++) {
+                    confusion[i] += taken.confusion()[i];
+                }
+            }
         }
         for (Sample sample : taken.predictions()) {
             answer(sample.key(), new Answer(Optional.of(sample), Optional.empty()));
@@ -155,10 +183,10 @@ public class StreamTap {
 
     /** The latest sampled predictions, oldest first, and how many were sampled in all. */
     public synchronized Snapshot snapshot() {
-        return new Snapshot(new ArrayList<>(predictions), new ArrayList<>(deadLetters), sampled);
+        return new Snapshot(new ArrayList<>(predictions), new ArrayList<>(deadLetters), sampled, confusion.clone());
     }
 
-    /** A copy of what the tap holds now. */
-    public record Snapshot(List<Sample> predictions, List<DeadLetter> deadLetters, long sampled) {
+    /** A copy of what the tap holds now; {@code confusion} is [label * 10 + predicted]. */
+    public record Snapshot(List<Sample> predictions, List<DeadLetter> deadLetters, long sampled, long[] confusion) {
     }
 }

@@ -129,7 +129,11 @@ public class Console {
         response.setChunked(true).putHeader("content-type", "text/event-stream")
                 .putHeader("cache-control", "no-store").putHeader("x-accel-buffering", "no");
         pages.add(response);
-        response.closeHandler(v -> pages.remove(response));
+        tap.viewed(true);
+        response.closeHandler(v -> {
+            pages.remove(response);
+            tap.viewed(!pages.isEmpty());
+        });
         response.write(event("state", full()));
     }
 
@@ -152,6 +156,7 @@ public class Console {
         snapshot.deadLetters().stream().mapToLong(StreamTap.DeadLetter::timestamp).max()
                 .ifPresent(at -> lastDeadLetterAt = Math.max(lastDeadLetterAt, at));
         message.set("deadLetters", letters);
+        message.set("confusion", JSON.valueToTree(snapshot.confusion()));
         EventsTail.Kept kept = events.kept();
         int freshEvents = (int) Math.min(kept.received() - lastEvents, kept.events().size());
         lastEvents = kept.received();
@@ -181,6 +186,7 @@ public class Console {
         StreamTap.Snapshot snapshot = tap.snapshot();
         state.set("predictions", samples(snapshot.predictions()));
         state.set("deadLetters", JSON.valueToTree(snapshot.deadLetters()));
+        state.set("confusion", JSON.valueToTree(snapshot.confusion()));
         ArrayNode events = JSON.createArrayNode();
         if (this.events != null) {
             this.events.kept().events().forEach(events::add);

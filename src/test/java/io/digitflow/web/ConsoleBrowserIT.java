@@ -5,6 +5,7 @@ import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.stream.ServiceProcess;
+import io.digitflow.stream.StreamTap;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -155,7 +157,12 @@ class ConsoleBrowserIT {
         MnistSplit test = TestMnist.get().test();
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
             for (int i = 0; i < 1_000; i++) {
-                producer.send(new ProducerRecord<>(PREFIX + ".images", "digit-" + i, test.image(i)));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(PREFIX + ".images", "digit-" + i, test.image(i));
+                // Half carry their true digit, as `send --mnist-test` does: they fill the confusion matrix.
+                if (i % 2 == 0) {
+                    record.headers().add(StreamTap.LABEL_HEADER, Integer.toString(test.label(i)).getBytes(UTF_8));
+                }
+                producer.send(record);
             }
             // And one that cannot be a digit: the dead letters table shows it with its reason.
             producer.send(new ProducerRecord<>(PREFIX + ".images", "not-a-digit", new byte[783]));
@@ -168,6 +175,11 @@ class ConsoleBrowserIT {
         await("the dead letter shown").atMost(Duration.ofSeconds(20))
                 .until(() -> browser.findElement(By.id("dlq")).getText().contains("not-a-digit"));
         assertThat(text("dead-letters")).isNotEqualTo("0");
+        await("the confusion matrix of the labelled half").atMost(Duration.ofSeconds(20))
+                .until(() -> text("live-accuracy").matches("live accuracy .* of 500 labelled images.*"));
+        // The test model reaches ~0.96 on MNIST: the live figure is of that order, from the labels alone.
+        double accuracy = Double.parseDouble(text("live-accuracy").replaceAll("live accuracy ([0-9.]+) %.*", "$1"));
+        assertThat(accuracy).isBetween(85.0, 100.0);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "console.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
