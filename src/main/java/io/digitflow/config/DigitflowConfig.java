@@ -320,6 +320,28 @@ public interface DigitflowConfig {
     interface Model {
         /** The folder of model versions; default {@code <home>/models}. */
         Optional<Path> dir();
+
+        /**
+         * The Ed25519 private key that signs model records and the {@code active} pointer (env
+         * DIGITFLOW_MODEL_SIGNING_KEY): base64 PKCS#8 or PEM, or {@code file:<path>} of either. Only the
+         * training role needs it (replicas that retrain or promote). Unset, with verify-key unset too:
+         * a key pair in {@code <home>/keys}, created on first use.
+         */
+        Optional<String> signingKey();
+
+        /**
+         * The Ed25519 public key every replica checks model records and pointers against (env
+         * DIGITFLOW_MODEL_VERIFY_KEY): base64 X.509 or PEM, or {@code file:<path>}. Set alone, the replica
+         * serves and follows models but cannot publish or promote any.
+         */
+        Optional<String> verifyKey();
+
+        /**
+         * Old model versions kept on disk besides the active one and its rollback history; older versions,
+         * candidates and refused copies beyond this many are deleted.
+         */
+        @WithDefault("5")
+        int keepVersions();
     }
 
     default Path modelDir() {

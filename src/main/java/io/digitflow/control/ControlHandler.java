@@ -59,6 +59,20 @@ public class ControlHandler {
         this.models = models;
         this.kafka = kafka;
         this.signature = CommandSignature.of(config.control());
+        Optional<String> unsigned = unsignedWarning(config.control());
+        if (unsigned.isPresent()) {
+            Log.warn(unsigned.get());
+        }
+    }
+
+    /** The WARN a replica logs once at start when control commands are not signed (the default). */
+    static Optional<String> unsignedWarning(DigitflowConfig.Control control) {
+        if (control.hmacSecret().filter(s -> !s.isBlank()).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("Control commands are unsigned: " + CommandSignature.SECRET_SETTING + " is not set, so any"
+                + " principal that may write " + "the control topic can retrain, promote and roll back; set it (at least "
+                + CommandSignature.MIN_SECRET_LENGTH + " characters) to require signed commands");
     }
 
     @Incoming(CHANNEL)
@@ -102,22 +116,42 @@ public class ControlHandler {
         }
     }
 
+    /**
+     * Runs a command. Fail-closed: a command that changes anything runs only once its first event, which
+     * names the control record and so is its entry in the replay log, is on the broker. If that event
+     * cannot be written the command does not run (and the sender, who sees no event, sends it again
+     * under a new id).
+     */
     private void run(ControlCommand command, String origin) {
         try {
             switch (command.type()) {
                 case RETRAIN -> retrain(command, origin);
-                case PROMOTE -> pointed(command, promotions.promote(command.version().orElseThrow()), origin);
-                case ROLLBACK -> pointed(command, promotions.rollback(command.version()), origin);
+                case PROMOTE -> pointed(command, promotions.promotion(command.version().orElseThrow()), origin);
+                case ROLLBACK -> pointed(command, promotions.rollbackTo(command.version()), origin);
                 case STATUS -> events.publish(command, ControlEvent.DONE, "status", status(), origin);
-                case CANCEL -> events.publish(command, ControlEvent.DONE, "cancelling retrain " + retrainer.cancel()
-                        .orElseThrow(() -> new CommandRejected.Reason("no retrain is running")), Map.of(), origin);
+                case CANCEL -> {
+                    String running = retrainer.runningRequest()
+                            .orElseThrow(() -> new CommandRejected.Reason("no retrain is running"));
+                    before(command, ControlEvent.DONE, "cancelling retrain " + running, Map.of(), origin);
+                    retrainer.cancel();
+                }
             }
         } catch (CommandRejected.Reason e) {
             events.publish(command, ControlEvent.REJECTED, e.getMessage(), Map.of(), origin);
+        } catch (EventPublisher.NotWritten e) {
+            Log.errorf("Control command %s (request %s) not run: its event could not be written to %s (%s)",
+                    command.type().json(), command.requestId(), config.topics().events(), e.getMessage());
         }
     }
 
-    private void retrain(ControlCommand command, String origin) throws CommandRejected.Reason {
+    /** The event written before a command runs; throws, and so stops the command, when it cannot be written. */
+    private void before(ControlCommand command, String status, String message, Map<String, Object> details,
+                        String origin) throws EventPublisher.NotWritten {
+        events.publishOrThrow(ControlEvent.of(command.requestId(), command.type().json(), status, message, details),
+                origin);
+    }
+
+    private void retrain(ControlCommand command, String origin) throws CommandRejected.Reason, EventPublisher.NotWritten {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("epochs", command.hyperparameters().epochs());
         details.put("batchSize", command.hyperparameters().batchSize());
@@ -130,14 +164,17 @@ public class ControlHandler {
             throw new CommandRejected.Reason("a retrain is already running (request " + busy.get()
                     + "); cancel it or wait for its outcome");
         }
-        events.publish(command, ControlEvent.ACCEPTED, "retraining", details, origin);
+        before(command, ControlEvent.ACCEPTED, "retraining", details, origin);
         Optional<String> refused = retrainer.start(command);
         if (refused.isPresent()) {
             throw new CommandRejected.Reason(refused.get());
         }
     }
 
-    private void pointed(ControlCommand command, ActivePointer pointer, String origin) {
+    private void pointed(ControlCommand command, ActivePointer pointer, String origin) throws EventPublisher.NotWritten {
+        before(command, ControlEvent.ACCEPTED, "making " + pointer.version() + " active", Map.of("active",
+                pointer.version()), origin);
+        promotions.activate(pointer);
         events.publish(command, ControlEvent.DONE, "active is now " + pointer.version(),
                 Map.of("active", pointer.version(), "history", pointer.history()), origin);
     }
@@ -164,7 +201,8 @@ public class ControlHandler {
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
             props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            requests = new RequestLog(new KafkaConsumer<>(props), config.topics().events());
+            requests = new RequestLog(new KafkaConsumer<>(props), config.topics().events(),
+                    config.control().maxClockSkew());
         }
         return requests;
     }

@@ -59,6 +59,25 @@ public class EventPublisher {
      */
     public void publish(ControlEvent event, String controlRecord) {
         try {
+            publishOrThrow(event, controlRecord);
+        } catch (NotWritten e) {
+            Log.errorf(e.getCause(), "Could not publish event %s %s", event.requestId(), event.status());
+        }
+    }
+
+    /** The broker did not take an event: a command it was to answer must not run (see ControlHandler). */
+    public static final class NotWritten extends Exception {
+        NotWritten(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * As {@link #publish(ControlEvent, String)}, but a failure is thrown: for the event written before a
+     * command runs, which is its record in the replay log. No event, no command.
+     */
+    public void publishOrThrow(ControlEvent event, String controlRecord) throws NotWritten {
+        try {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.requestId(),
                     JSON.writeValueAsBytes(event));
             if (controlRecord != null) {
@@ -70,8 +89,9 @@ public class EventPublisher {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new NotWritten(e);
         } catch (Exception e) {
-            Log.errorf(e, "Could not publish event %s %s", event.requestId(), event.status());
+            throw new NotWritten(e);
         }
     }
 

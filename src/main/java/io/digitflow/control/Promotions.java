@@ -45,6 +45,13 @@ public class Promotions {
 
     /** Makes a published version active again. */
     public ActivePointer promote(String version) throws CommandRejected.Reason {
+        ActivePointer next = promotion(version);
+        publisher.activate(next);
+        return next;
+    }
+
+    /** The pointer {@link #promote} would publish, checked, without publishing it. */
+    public ActivePointer promotion(String version) throws CommandRejected.Reason {
         if (!follower.versions().containsKey(version)) {
             throw new CommandRejected.Reason("version " + version + " is not on the models topic; "
                     + "only models that passed the quality gate are published");
@@ -53,13 +60,22 @@ public class Promotions {
         if (current.isPresent() && current.get().version().equals(version)) {
             throw new CommandRejected.Reason("version " + version + " is already active");
         }
-        ActivePointer next = current.map(p -> p.promote(version)).orElse(new ActivePointer(version, List.of()));
+        return current.map(p -> p.promote(version)).orElse(new ActivePointer(version, List.of()));
+    }
+
+    /** Publishes a pointer from {@link #promotion} or {@link #rollbackTo}. */
+    public ActivePointer activate(ActivePointer next) {
         publisher.activate(next);
         return next;
     }
 
     /** Back to the version served before the active one, or to {@code version} if it was served earlier. */
     public ActivePointer rollback(Optional<String> version) throws CommandRejected.Reason {
+        return activate(rollbackTo(version));
+    }
+
+    /** The pointer {@link #rollback} would publish, checked, without publishing it. */
+    public ActivePointer rollbackTo(Optional<String> version) throws CommandRejected.Reason {
         ActivePointer current = current().orElseThrow(() -> new CommandRejected.Reason(
                 "nothing to roll back: no model has been promoted through the models topic yet"));
         ActivePointer next;
@@ -74,7 +90,6 @@ public class Promotions {
             }
             next = new ActivePointer(version.get(), current.history().subList(0, at));
         }
-        publisher.activate(next);
         return next;
     }
 

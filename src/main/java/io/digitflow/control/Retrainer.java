@@ -46,6 +46,23 @@ public class Retrainer {
     private record Running(ControlCommand command, TrainingJob job) {
     }
 
+    /** One training run; a seam for tests that need a job to fail in ways real training rarely does. */
+    @FunctionalInterface
+    interface Training {
+        TrainingJob.Outcome run(TrainingJob job, MnistData data, io.digitflow.model.Hyperparameters hp, ModelStore store,
+                                io.digitflow.model.Trainer.Progress progress);
+    }
+
+    static final Training REAL = (job, data, hp, store, progress) -> job.run(data, hp, store, null, progress);
+
+    /** How a retrain trains: {@link #REAL} but in tests. */
+    private volatile Training training = REAL;
+
+    /** Replaces how retrains train (tests; a method, so that it reaches the bean behind its CDI proxy). */
+    void train(Training how) {
+        training = how;
+    }
+
     private final DigitflowConfig config;
     private final ServingModel models;
     private final Promotions promotions;
@@ -81,11 +98,14 @@ public class Retrainer {
             ControlEvent outcome;
             try {
                 outcome = run(next);
-            } catch (RuntimeException e) {
-                outcome = event(command, ControlEvent.FAILED, "retrain failed: " + e.getMessage(), Map.of());
+            } catch (Throwable e) {
+                // An Error too (OutOfMemoryError of a large batch): the request must end, and the retrainer
+                // be free again, or every later retrain is refused as "already running".
+                outcome = event(command, ControlEvent.FAILED, "retrain failed: " + e, Map.of());
+            } finally {
+                // Free before telling: whoever reads the outcome may send the next retrain at once.
+                running.set(null);
             }
-            // Free before telling: whoever reads the outcome may send the next retrain at once.
-            running.set(null);
             events.publish(outcome);
         });
         return Optional.empty();
@@ -117,8 +137,10 @@ public class Retrainer {
                             Map.of("epoch", stats.epoch(), "epochs", epochs, "loss", stats.loss(),
                                     "accuracy", stats.accuracy(), "seconds", stats.seconds())));
             ModelStore candidates = new ModelStore(config.modelDir().resolve(CANDIDATES));
-            TrainingJob.Outcome outcome = running.job().run(data, command.hyperparameters(), candidates, null, progress);
-            return judgeAndPromote(command, outcome.artifact());
+            TrainingJob.Outcome outcome = training.run(running.job(), data, command.hyperparameters(), candidates, progress);
+            ControlEvent verdict = judgeAndPromote(command, outcome.artifact());
+            pruneCandidates(candidates);
+            return verdict;
         } catch (CancellationException e) {
             return event(command, ControlEvent.CANCELLED, "retrain cancelled: " + e.getMessage(), Map.of());
         }
@@ -146,6 +168,15 @@ public class Retrainer {
         details.put("active", pointer.version());
         return event(command, ControlEvent.DONE, "model " + candidate.version() + " promoted: " + verdict.reason(),
                 details);
+    }
+
+    /** Candidates beyond digitflow.model.keep-versions are deleted, oldest first (promoted ones are in the store too). */
+    private void pruneCandidates(ModelStore candidates) {
+        try {
+            candidates.prune(java.util.Set.of(), config.model().keepVersions());
+        } catch (RuntimeException e) {
+            io.quarkus.logging.Log.warnf("Could not prune %s: %s", candidates.folder(), e.getMessage());
+        }
     }
 
     private synchronized MnistData mnist() {

@@ -64,9 +64,13 @@ public record ModelArtifact(Path folder, ModelMetadata metadata, MultiLayerNetwo
         Path modelFile = folder.resolve(MODEL_FILE);
         MultiLayerNetwork network;
         try {
-            network = ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false);
+            // Bounded, and without Java deserialization: a model may come from another machine.
+            network = ModelZip.read(modelFile);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserException(modelFile + ": missing");
+        } catch (ModelZip.Refused e) {
+            throw new UserException(modelFile + ": " + (e.getMessage().startsWith("not a DL4J model") ? ""
+                    : "not a DL4J model we load: ") + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new UserException(modelFile + ": not a DL4J model (" + e.getMessage() + ")", e);
         }

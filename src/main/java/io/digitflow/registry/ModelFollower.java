@@ -31,6 +31,12 @@ import java.util.TreeMap;
  * is loaded (shape checked), warmed up and swapped in through {@link ServingModel#activate}, on this
  * follower's own thread while inference goes on, and reported on {@code digits.events} under
  * {@value #SWAP_EVENTS}. No consumer group: every replica must see every record.
+ *
+ * <p>Any principal that may write the topic could write anything, so every record is checked before it
+ * touches the disk: a valid version name, an Ed25519 signature of the training role
+ * ({@link ModelSignatures}), a description that names the record's own version. Whatever fails is
+ * refused with an event and changes nothing; no record, however hostile, stops start-up or the follower.
+ * Should the follower thread die anyway, {@link #failure()} says so and readiness goes DOWN.
  */
 @ApplicationScoped
 public class ModelFollower {
@@ -43,8 +49,10 @@ public class ModelFollower {
     private final Event<ModelSwap> swaps;
     private final Map<String, Object> kafka;
     private final ModelStore store;
+    private final ModelSignatures signatures;
     private final Map<String, ModelMetadata> versions = new TreeMap<>();
     private volatile ActivePointer pointer;
+    private volatile Throwable failure;
     private volatile boolean stopping;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -56,6 +64,7 @@ public class ModelFollower {
         this.swaps = swaps;
         this.kafka = kafka;
         this.store = new ModelStore(config.modelDir());
+        this.signatures = ModelSignatures.of(config);
     }
 
     /** Reads the topic to its current end, serves the active version if there is one, then follows it. */
@@ -98,22 +107,44 @@ public class ModelFollower {
         return versions.size();
     }
 
+    /** Why the follower thread stopped following, when it did other than on shutdown; readiness reports it. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     private void follow() {
-        while (!stopping) {
-            try {
-                ActivePointer before = pointer;
-                handle(consumer.poll(Duration.ofSeconds(1)));
-                if (pointer != before) {
-                    applyPointer();
+        try {
+            while (!stopping) {
+                try {
+                    ActivePointer before = pointer;
+                    handle(consumer.poll(Duration.ofSeconds(1)));
+                    if (pointer != before) {
+                        applyPointer();
+                    }
+                } catch (WakeupException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    // A failure outside any one record (the broker, the disk): keep following.
+                    Log.errorf(e, "Models topic: %s", e.getMessage());
                 }
-            } catch (WakeupException e) {
-                break;
+            }
+        } catch (Throwable e) {
+            // Records are handled one by one, each with its own catch: what lands here is the follower itself.
+            died(e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                // A bad record or a model that will not load must not stop the follower: keep serving.
-                Log.errorf(e, "Models topic: %s", e.getMessage());
+                Log.debugf(e, "Closing the models consumer");
             }
         }
-        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** The follower can follow no longer: every later promotion would pass this replica by. */
+    void died(Throwable e) {
+        failure = e;
+        Log.errorf(e, "Models topic: the follower stopped (%s); this replica no longer follows promotions and reports"
+                + " not ready", e);
     }
 
     private void handle(ConsumerRecords<String, byte[]> records) {
@@ -121,34 +152,93 @@ public class ModelFollower {
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
-        if (record.key() == null || record.value() == null) {
-            return; // a tombstone or a foreign record
-        }
         try {
-            if (record.key().equals(ActivePointer.KEY)) {
-                pointer = ModelRecords.pointer(record.value());
-                return;
-            }
-            Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
-            if (header == null) {
-                Log.warnf("Models topic: record %s at offset %d has no %s header; skipped", record.key(),
-                        record.offset(), ModelRecords.METADATA_HEADER);
-                return;
-            }
-            ModelMetadata metadata = ModelRecords.metadata(header.value());
-            ModelRecords.materialize(store.pathOf(record.key()), record.value(), header.value());
-            synchronized (this) {
-                versions.put(record.key(), metadata);
-            }
-        } catch (java.io.IOException e) {
-            Log.warnf("Models topic: record %s at offset %d is unreadable (%s); skipped", record.key(),
-                    record.offset(), e.getMessage());
-            if (!record.key().equals(ActivePointer.KEY)) {
-                swapEvent(false, "refused model record " + record.key() + " at offset "
-                        + record.offset() + ": unreadable description (" + e.getMessage() + ")",
-                        Map.of("version", record.key()));
-            }
+            check(record);
+        } catch (Refusal e) {
+            Log.warnf("Models topic: refused record %s at offset %d: %s", printable(record.key()), record.offset(),
+                    e.getMessage());
+            swapEvent(false, "refused " + (ActivePointer.KEY.equals(record.key()) ? "pointer" : "model")
+                    + " record " + printable(record.key()) + " at offset " + record.offset() + ": " + e.getMessage(),
+                    Map.of("version", printable(record.key()), "offset", record.offset()));
+        } catch (Throwable e) {
+            // Whatever a record does (an Error of a parser included), the next record is still read.
+            Log.errorf(e, "Models topic: record at offset %d", record.offset());
+            swapEvent(false, "refused record at offset " + record.offset() + ": " + e,
+                    Map.of("version", printable(record.key()), "offset", record.offset()));
         }
+    }
+
+    /** Why a record was refused; nothing was written. */
+    private static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void check(ConsumerRecord<String, byte[]> record) throws Refusal, java.io.IOException {
+        if (record.key() == null) {
+            throw new Refusal("no key");
+        }
+        if (record.value() == null || record.value().length == 0) {
+            throw new Refusal("no value");
+        }
+        if (record.key().equals(ActivePointer.KEY)) {
+            Optional<String> unsigned = signatures.verifyPointer(record.value(), record.headers());
+            if (unsigned.isPresent()) {
+                throw new Refusal(unsigned.get());
+            }
+            ActivePointer next;
+            try {
+                next = ModelRecords.pointer(record.value());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new Refusal("not a pointer (" + e.getMessage() + ")");
+            }
+            if (next == null) {
+                throw new Refusal("not a pointer");
+            }
+            Optional<String> invalid = ModelStore.invalidVersion(next.version());
+            if (invalid.isEmpty()) {
+                invalid = next.history().stream().map(ModelStore::invalidVersion).flatMap(Optional::stream).findFirst();
+            }
+            if (invalid.isPresent()) {
+                throw new Refusal(invalid.get());
+            }
+            pointer = next;
+            return;
+        }
+        Optional<String> invalid = ModelStore.invalidVersion(record.key());
+        if (invalid.isPresent()) {
+            throw new Refusal(invalid.get());
+        }
+        Header header = record.headers().lastHeader(ModelRecords.METADATA_HEADER);
+        if (header == null || header.value() == null) {
+            throw new Refusal("no " + ModelRecords.METADATA_HEADER + " header");
+        }
+        Optional<String> unsigned = signatures.verifyModel(record.key(), record.value(), header.value(), record.headers());
+        if (unsigned.isPresent()) {
+            throw new Refusal(unsigned.get());
+        }
+        ModelMetadata metadata;
+        try {
+            metadata = ModelRecords.metadata(header.value());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new Refusal("unreadable description (" + e.getMessage() + ")");
+        }
+        if (metadata == null || !record.key().equals(metadata.version())) {
+            // Served under the name in model.json: it must be the signed record's own version.
+            throw new Refusal("its description names version " + (metadata == null ? "none"
+                    : printable(metadata.version())) + ", not " + record.key());
+        }
+        ModelRecords.materialize(store.pathOf(record.key()), record.value(), header.value());
+        synchronized (this) {
+            versions.put(record.key(), metadata);
+        }
+    }
+
+    private static String printable(String text) {
+        return text == null ? "(none)" : io.digitflow.model.ModelStore.invalidVersion(text).isEmpty() ? text
+                : text.codePoints().limit(80).collect(StringBuilder::new, (b, c) -> b.append(c < 0x20 || c == 0x7f
+                        ? String.format("\\u%04x", c) : new String(Character.toChars(c))), StringBuilder::append).toString();
     }
 
     /** Loads and swaps in the pointer's version when it is not the one serving already. */
@@ -164,12 +254,32 @@ public class ModelFollower {
         ModelArtifact artifact;
         try {
             artifact = ModelArtifact.load(store.pathOf(target.version()));
-        } catch (RuntimeException e) {
-            refuse(target.version(), e.getMessage());
+            if (!artifact.version().equals(target.version())) {
+                throw new IllegalStateException("its model.json names version " + artifact.version());
+            }
+            models.activate(artifact);
+        } catch (Throwable e) {
+            // A model that will not load, of any kind of failure, is refused; the serving one stays.
+            refuse(target.version(), String.valueOf(e.getMessage()));
             return;
         }
-        models.activate(artifact);
         swapEvent(true, "serving " + target.version(), Map.of("version", target.version()));
+        prune(target);
+    }
+
+    /** Deletes versions and refused copies beyond digitflow.model.keep-versions; never the active one or its history. */
+    private void prune(ActivePointer target) {
+        try {
+            java.util.Set<String> keep = new java.util.HashSet<>(target.history());
+            keep.add(target.version());
+            java.util.List<String> deleted = store.prune(keep, config.model().keepVersions());
+            if (!deleted.isEmpty()) {
+                Log.infof("Deleted old model copies %s (digitflow.model.keep-versions=%d)", deleted,
+                        config.model().keepVersions());
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Could not prune %s: %s", store.folder(), e.getMessage());
+        }
     }
 
     /**
@@ -180,7 +290,7 @@ public class ModelFollower {
     private void refuse(String version, String why) {
         String serving = models.active().map(ServingModel.Active::version).orElse("none");
         Log.errorf("Models topic: refused model %s (%s); still serving %s", version, why, serving);
-        ModelRecords.quarantine(store.pathOf(version));
+        store.quarantine(version);
         swapEvent(false, "refused " + version + ": " + why + "; still serving " + serving,
                 Map.of("version", version, "serving", serving));
     }

@@ -31,9 +31,11 @@ public class ModelPublisher {
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
+    private final ModelSignatures signatures;
 
     public ModelPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
         this.topic = config.topics().models();
+        this.signatures = ModelSignatures.of(config);
         Map<String, Object> props = ClientProperties.producer(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -52,6 +54,7 @@ public class ModelPublisher {
             byte[] json = Files.readAllBytes(artifact.folder().resolve(ModelArtifact.METADATA_FILE));
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, artifact.version(), zip);
             record.headers().add(ModelRecords.METADATA_HEADER, json);
+            record.headers().add(ModelSignatures.HEADER, signatures.signModel(artifact.version(), zip, json));
             send(record);
         } catch (IOException e) {
             throw new UncheckedIOException(artifact.folder() + ": cannot read model to publish", e);
@@ -60,7 +63,10 @@ public class ModelPublisher {
 
     /** Points every replica at {@code pointer.version()}, which must have been published already. */
     public void activate(ActivePointer pointer) {
-        send(new ProducerRecord<>(topic, ActivePointer.KEY, ModelRecords.pointer(pointer)));
+        byte[] value = ModelRecords.pointer(pointer);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, ActivePointer.KEY, value);
+        record.headers().add(ModelSignatures.HEADER, signatures.signPointer(value));
+        send(record);
     }
 
     private void send(ProducerRecord<String, byte[]> record) {

@@ -17,6 +17,7 @@ import java.util.UUID;
  * The format of the models topic. A model record: key = version, value = the bytes of model.zip,
  * header {@value #METADATA_HEADER} = the bytes of model.json (one record, so a model and its
  * description can never be compacted apart). The pointer record: key {@code active}, JSON {@link ActivePointer}.
+ * Both carry an Ed25519 signature in header {@value ModelSignatures#HEADER} (see {@link ModelSignatures}).
  */
 public final class ModelRecords {
 
@@ -46,7 +47,8 @@ public final class ModelRecords {
     }
 
     /**
-     * Writes a model record into {@code folder} (a version folder of a model store) unless it is there.
+     * Writes a model record into {@code folder} (a version folder of a model store, from
+     * {@link io.digitflow.model.ModelStore#pathOf}, which confines it) unless it is there.
      * Written beside it under a unique name and moved in at once: replicas sharing a folder may race.
      */
     public static void materialize(Path folder, byte[] zip, byte[] metadataJson) {
@@ -64,19 +66,6 @@ public final class ModelRecords {
         } catch (IOException e) {
             deleteQuietly(staging);
             throw new UncheckedIOException(folder + ": cannot store model from Kafka", e);
-        }
-    }
-
-    /**
-     * Moves a version folder that would not load out of the store's sight (ModelStore skips dot-folders),
-     * keeping it for inspection. Best effort: another replica sharing the folder may have moved it first.
-     */
-    public static void quarantine(Path folder) {
-        Path aside = folder.resolveSibling(".refused-" + folder.getFileName() + "-" + UUID.randomUUID());
-        try {
-            Files.move(folder, aside, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // Gone already (moved by a replica sharing the folder, or never written): nothing to hide.
         }
     }
 

@@ -2,6 +2,7 @@ package io.digitflow.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.registry.ServingModel;
 import io.digitflow.stream.DeadLetters;
@@ -52,6 +53,67 @@ class ControlCommandsTest {
     ServingModel models;
     @Inject
     ControlHandler handler;
+    @Inject
+    Retrainer retrainer;
+    @Inject
+    Promotions promotions;
+    @Inject
+    io.digitflow.registry.ModelFollower follower;
+    @Inject
+    io.digitflow.config.DigitflowConfig config;
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    /** An Error in training (OutOfMemoryError) ends the request "failed" and frees the retrainer. */
+    @Test
+    void aRetrainWhoseJobThrowsAnErrorFailsAndTheNextIsAccepted() {
+        ControlClient control = new ControlClient(bootstrap, "ctl");
+        retrainer.train((job, data, hp, store, progress) -> {
+            throw new OutOfMemoryError("Java heap space (test)");
+        });
+        try {
+            control.send("oom-1", "{\"command\":\"retrain\",\"epochs\":1,\"includeLabeled\":false}");
+            JsonNode first = last(control.outcome("oom-1", TRAINING));
+            assertThat(first.path("status").asText()).isEqualTo("failed");
+            assertThat(first.path("message").asText()).contains("OutOfMemoryError");
+            assertThat(retrainer.runningRequest()).isEmpty();
+            control.send("oom-2", "{\"command\":\"retrain\",\"epochs\":1,\"includeLabeled\":false}");
+            List<JsonNode> second = control.outcome("oom-2", TRAINING);
+            assertThat(second).extracting(e -> e.path("status").asText()).containsExactly("accepted", "failed");
+        } finally {
+            retrainer.train(Retrainer.REAL);
+        }
+    }
+
+    /**
+     * Fail-closed: a signed retrain whose accepted event cannot be written (the events producer is gone) is
+     * not run, and the same command sent again under the same id is refused as a replay, not run either.
+     */
+    @Test
+    void aCommandWhoseEventCannotBeWrittenIsNotRun() {
+        String secret = "s".repeat(40);
+        DigitflowConfig.Control signedControl = RequestLogTest.control(java.util.Optional.of(secret));
+        DigitflowConfig signed = (DigitflowConfig) java.lang.reflect.Proxy.newProxyInstance(
+                DigitflowConfig.class.getClassLoader(), new Class<?>[] {DigitflowConfig.class},
+                (proxy, method, args) -> method.getName().equals("control") ? signedControl : method.invoke(config, args));
+        EventPublisher broken = new EventPublisher(kafka, config);
+        broken.close();
+        ControlHandler isolated = new ControlHandler(signed, broken, retrainer, promotions, follower, models, kafka);
+        try {
+            byte[] value = "{\"requestId\":\"closed-1\",\"command\":\"retrain\",\"epochs\":1}".getBytes(UTF_8);
+            CommandSignature signature = new CommandSignature(secret, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+            for (long offset : new long[] {900_001, 900_002}) {
+                ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("ctl.control", 0, offset, "closed-1", value);
+                signature.sign("closed-1", value).forEach(h -> record.headers().add(h));
+                isolated.handle(record);
+                assertThat(retrainer.runningRequest()).as("retrain started at offset " + offset).isEmpty();
+            }
+        } finally {
+            isolated.close();
+            retrainer.cancel();
+        }
+    }
 
     @Test
     void everyMalformedOrAbusiveCommandIsRejectedWithItsReasonAndChangesNothing() throws Exception {

@@ -70,17 +70,23 @@ class RetrainAndSwapIT {
         Path homeB = freshHome(root.resolve("home-b"), oldModel);
         Path homeC = freshHome(root.resolve("home-c"), null);
         Path logs = Files.createDirectories(Path.of("target", "it-logs"));
-        Map<String, String> settings = Map.of(
-                "digitflow.topics.control", PREFIX + ".control",
-                "digitflow.topics.models", PREFIX + ".models",
-                "digitflow.topics.events", PREFIX + ".events",
-                "digitflow.topics.labeled", PREFIX + ".labeled",
+        // One training role: every replica has its own home, so they share the test home's key pair
+        // (else each would create its own and refuse the others' models).
+        io.digitflow.registry.ModelKeys.local(TestModels.HOME);
+        Path keyPair = TestModels.HOME.resolve("keys").toAbsolutePath();
+        Map<String, String> settings = Map.ofEntries(
+                Map.entry("digitflow.model.signing-key", "file:" + keyPair.resolve("model-signing.key")),
+                Map.entry("digitflow.model.verify-key", "file:" + keyPair.resolve("model-verify.pub")),
+                Map.entry("digitflow.topics.control", PREFIX + ".control"),
+                Map.entry("digitflow.topics.models", PREFIX + ".models"),
+                Map.entry("digitflow.topics.events", PREFIX + ".events"),
+                Map.entry("digitflow.topics.labeled", PREFIX + ".labeled"),
                 // One epoch reaches ~0.96: the gate is set where that passes; its refusals are tested elsewhere.
-                "digitflow.training.min-accuracy", "0.9",
-                "digitflow.training.max-accuracy-drop", "0.05",
-                "digitflow.serve.train-if-missing", "false",
+                Map.entry("digitflow.training.min-accuracy", "0.9"),
+                Map.entry("digitflow.training.max-accuracy-drop", "0.05"),
+                Map.entry("digitflow.serve.train-if-missing", "false"),
                 // One cache of native libraries for all three, not 400 MB each.
-                "org.bytedeco.javacpp.cachedir", TestModels.HOME.resolve("javacpp").toString());
+                Map.entry("org.bytedeco.javacpp.cachedir", TestModels.HOME.resolve("javacpp").toString()));
         ControlClient control = new ControlClient(bootstrap, PREFIX);
         AtomicBoolean streaming = new AtomicBoolean(true);
         AtomicInteger sent = new AtomicInteger();

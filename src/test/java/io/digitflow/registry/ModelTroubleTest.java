@@ -26,6 +26,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -130,17 +134,129 @@ class ModelTroubleTest {
                 .equals(version);
     }
 
-    /** A model record under {@code version} with a valid description, then the pointer to it. */
+    /** A model record under {@code version} with a valid description, then the pointer to it, both signed. */
     private void publish(String version, byte[] zip) throws Exception {
+        sendModel(version, version, zip, signatures());
+        sendPointer(ModelRecords.pointer(new ActivePointer(version, List.of())), signatures());
+    }
+
+    /** The signatures of the replicas' own key pair (the test home's). */
+    private ModelSignatures signatures() {
+        return ModelSignatures.of(config);
+    }
+
+    /** A model record keyed {@code version} whose model.json says {@code named}, signed unless null. */
+    private void sendModel(String version, String named, byte[] zip, ModelSignatures signer) throws Exception {
         ObjectNode metadata = (ObjectNode) JSON.readTree(TestModels.ensure().resolve(ModelArtifact.METADATA_FILE).toFile());
-        metadata.put("version", version);
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().models(), version, zip);
-            record.headers().add(ModelRecords.METADATA_HEADER, JSON.writeValueAsBytes(metadata));
-            producer.send(record).get();
-            producer.send(new ProducerRecord<>(config.topics().models(), ActivePointer.KEY,
-                    ModelRecords.pointer(new ActivePointer(version, List.of())))).get();
+        metadata.put("version", named);
+        byte[] json = JSON.writeValueAsBytes(metadata);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().models(), version, zip);
+        record.headers().add(ModelRecords.METADATA_HEADER, json);
+        if (signer != null) {
+            record.headers().add(ModelSignatures.HEADER, signer.signModel(version, zip, json));
         }
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+            producer.send(record).get();
+        }
+    }
+
+    /** A pointer record with exactly these bytes, signed unless {@code signer} is null. */
+    private void sendPointer(byte[] value, ModelSignatures signer) throws Exception {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().models(), ActivePointer.KEY, value);
+        if (signer != null && value != null) {
+            record.headers().add(ModelSignatures.HEADER, signer.signPointer(value));
+        }
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+            producer.send(record).get();
+        }
+    }
+
+    /**
+     * Hostile pointers, each signed with the right key (a compromised training role could): a version that
+     * is a path to a sibling folder, null, empty and NUL versions, a null record. Every one is refused with
+     * an event, the sibling folder is untouched, both replicas keep serving, and a replica started now, with
+     * all of them on the compacted topic, starts and serves.
+     */
+    @Test
+    void hostilePointersAreRefusedTouchNothingAndStopNoReplica() throws Exception {
+        String serving = models.active().orElseThrow().version();
+        Path victim = Files.createDirectories(secondHome.resolve("victim"));
+        Files.writeString(victim.resolve("data"), "keep me");
+        ModelSignatures signer = signatures();
+        sendPointer("{\"version\":\"../victim\",\"history\":[]}".getBytes(UTF_8), signer);
+        sendPointer("{\"version\":null,\"history\":[]}".getBytes(UTF_8), signer);
+        sendPointer("{\"version\":\"\",\"history\":[]}".getBytes(UTF_8), signer);
+        sendPointer("{\"version\":\"v\\u0000x\",\"history\":[]}".getBytes(UTF_8), signer);
+        sendPointer("{\"version\":\"v1\",\"history\":[\"../../etc\"]}".getBytes(UTF_8), signer);
+        sendPointer("null".getBytes(UTF_8), signer);
+        sendPointer(null, null);
+        List<JsonNode> refusals = new ControlClient(bootstrap, PREFIX).eventsUntil(ModelFollower.SWAP_EVENTS,
+                // Each replica reads in order: the refusals of the last record mean all others were handled.
+                kept -> kept.stream().filter(e -> e.path("message").asText().contains("no value")).count() >= 2,
+                Duration.ofMinutes(1));
+        assertThat(refusals.stream().map(e -> e.path("message").asText()).filter(m -> m.contains("refused pointer")))
+                .anySatisfy(m -> assertThat(m).contains("../victim").contains("is not a version name"))
+                .anySatisfy(m -> assertThat(m).contains("no version"))
+                .anySatisfy(m -> assertThat(m).contains("no value"));
+        assertThat(victim.resolve("data")).hasContent("keep me");
+        try (var siblings = Files.list(secondHome)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).isSubsetOf("victim", "models");
+        }
+        assertThat(models.active().orElseThrow().version()).isEqualTo(serving);
+        assertThat(secondModels.active().orElseThrow().version()).isEqualTo(serving);
+
+        ServingModel thirdModels = new ServingModel(config, new SimpleMeterRegistry());
+        thirdModels.activate(ModelArtifact.load(TestModels.ensure()));
+        ModelFollower third = new ModelFollower(config, thirdModels, swaps, kafka);
+        try {
+            third.start();
+            assertThat(third.failure()).isEmpty();
+            assertThat(thirdModels.active().orElseThrow().version()).isEqualTo(serving);
+        } finally {
+            third.stop();
+        }
+        assertThat(new FollowerReadiness(secondReplica).call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    }
+
+    /**
+     * Model records not signed by the training role: unsigned, signed with another key, and signed but
+     * with a model.json naming another version (it would be served under a name other replicas use for
+     * other weights). None is written to disk or served.
+     */
+    @Test
+    void unsignedForeignKeyAndMisnamedModelsAreNeitherWrittenNorServed() throws Exception {
+        String serving = models.active().orElseThrow().version();
+        byte[] zip = Files.readAllBytes(TestModels.ensure().resolve(ModelArtifact.MODEL_FILE));
+        ModelSignatures forger = new ModelSignatures(new ModelKeys(Optional.of(ModelKeys.generate().getPrivate()),
+                ModelKeys.generate().getPublic(), "forger"));
+        java.security.KeyPair other = ModelKeys.generate();
+        ModelSignatures otherKey = new ModelSignatures(new ModelKeys(Optional.of(other.getPrivate()), other.getPublic(), "other"));
+        sendModel("v-unsigned", "v-unsigned", zip, null);
+        sendModel("v-other-key", "v-other-key", zip, otherKey);
+        sendModel("v-misnamed", serving, zip, signatures());
+        sendPointer(ModelRecords.pointer(new ActivePointer("v-other-key", List.of())), otherKey);
+        sendPointer(ModelRecords.pointer(new ActivePointer("v-unsigned", List.of())), forger);
+        List<JsonNode> refusals = new ControlClient(bootstrap, PREFIX).eventsUntil(ModelFollower.SWAP_EVENTS,
+                kept -> kept.stream().filter(e -> e.path("message").asText().contains("v-misnamed")).count() >= 2
+                        && kept.stream().filter(e -> e.path("message").asText().contains("refused pointer record")
+                        && e.path("message").asText().contains("wrong signature")).count() >= 4, Duration.ofMinutes(1));
+        assertThat(refusals.stream().map(e -> e.path("message").asText()))
+                .anySatisfy(m -> assertThat(m).contains("v-unsigned").contains("unsigned"))
+                .anySatisfy(m -> assertThat(m).contains("v-other-key").contains("wrong signature"))
+                .anySatisfy(m -> assertThat(m).contains("v-misnamed").contains("names version " + serving));
+        for (String version : List.of("v-unsigned", "v-other-key", "v-misnamed")) {
+            assertThat(config.modelDir().resolve(version)).as(version).doesNotExist();
+            assertThat(secondHome.resolve("models").resolve(version)).as(version).doesNotExist();
+        }
+        assertThat(models.active().orElseThrow().version()).isEqualTo(serving);
+        assertThat(secondModels.active().orElseThrow().version()).isEqualTo(serving);
+    }
+
+    @Test
+    void aDeadFollowerMakesTheReplicaNotReady() {
+        assertThat(new FollowerReadiness(secondReplica).call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        secondReplica.died(new OutOfMemoryError("test"));
+        assertThat(new FollowerReadiness(secondReplica).call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     }
 
     /** A real DL4J model that takes 784 inputs but gives 5 outputs. */

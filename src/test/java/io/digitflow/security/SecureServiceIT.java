@@ -187,8 +187,8 @@ class SecureServiceIT {
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class)
                     .hasMessageContaining(Topics.CONTROL);
         }
-        // The CLI as the service's own principal, which may read the outcomes but not give commands (so a
-        // compromised replica cannot steer the others): the broker's refusal, in one line.
+        // The CLI as the service's own principal, which may read the outcomes but not give commands: the
+        // broker's refusal, in one line.
         AppProcess.Result cli = cli(SecureKafka.SERVICE, "control", "retrain", "--epochs", "1");
         assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(1);
         assertThat(cli.err()).contains("Not authorized to access topics: [" + Topics.CONTROL + "]");
@@ -223,8 +223,71 @@ class SecureServiceIT {
         assertThat(outcome("unsigned-1", 1).get(0).path("status").asText()).isEqualTo("rejected");
     }
 
+    /**
+     * A replica principal may write digits.models, but without the training role's signing key what it
+     * writes is refused: a forged model (real weights under a new name, signed with another key) and a
+     * pointer to it leave the service serving what it served.
+     */
     @Test
     @Order(5)
+    void aForgedModelFromAReplicaPrincipalChangesNothing() throws Exception {
+        String serving = predictionModel("before-forgery");
+        java.security.KeyPair forger = io.digitflow.registry.ModelKeys.generate();
+        io.digitflow.registry.ModelSignatures forged = new io.digitflow.registry.ModelSignatures(
+                new io.digitflow.registry.ModelKeys(java.util.Optional.of(forger.getPrivate()), forger.getPublic(), "forger"));
+        Path model = TestModels.ensure();
+        byte[] zip = Files.readAllBytes(model.resolve("model.zip"));
+        com.fasterxml.jackson.databind.node.ObjectNode metadata = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(model.resolve("model.json").toFile());
+        metadata.put("version", "v-forged");
+        byte[] json = JSON.writeValueAsBytes(metadata);
+        byte[] pointer = io.digitflow.registry.ModelRecords.pointer(new io.digitflow.registry.ActivePointer("v-forged", List.of()));
+        Map<String, Object> replicaClient = kafka.client(SecureKafka.SERVICE);
+        replicaClient.put(ProducerConfig.ACKS_CONFIG, "all");
+        replicaClient.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
+        try (KafkaProducer<String, byte[]> replica = new KafkaProducer<>(replicaClient, new StringSerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS, "v-forged", zip);
+            record.headers().add(io.digitflow.registry.ModelRecords.METADATA_HEADER, json);
+            record.headers().add(io.digitflow.registry.ModelSignatures.HEADER, forged.signModel("v-forged", zip, json));
+            replica.send(record).get(60, TimeUnit.SECONDS);
+            ProducerRecord<String, byte[]> active = new ProducerRecord<>(Topics.MODELS, "active", pointer);
+            active.headers().add(io.digitflow.registry.ModelSignatures.HEADER, forged.signPointer(pointer));
+            replica.send(active).get(60, TimeUnit.SECONDS);
+        }
+        List<JsonNode> refusals = readAll(kafka.client(SecureKafka.OPERATOR), Topics.EVENTS,
+                all -> all.stream().filter(r -> "model-swap".equals(r.key())).map(SecureServiceIT::json)
+                        .filter(e -> e.path("message").asText().contains("wrong signature")).count() >= 2)
+                .stream().filter(r -> "model-swap".equals(r.key())).map(SecureServiceIT::json).toList();
+        assertThat(refusals).extracting(e -> e.path("message").asText())
+                .anySatisfy(m -> assertThat(m).contains("v-forged").contains("wrong signature"));
+        assertThat(predictionModel("after-forgery")).isEqualTo(serving).isNotEqualTo("v-forged");
+    }
+
+    /** The model named in the prediction of one image sent now under {@code key}. */
+    private static String predictionModel(String key) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer(SecureKafka.PRODUCER)) {
+            producer.send(new ProducerRecord<>(Topics.IMAGES, key, TestMnist.get().test().image(0))).get(60, TimeUnit.SECONDS);
+        }
+        Map<String, Object> props = kafka.client(SecureKafka.CONSUMER);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "digitflow-consumer-" + key);
+        String[] model = new String[1];
+        try (KafkaConsumer<String, byte[]> consumer = consumer(props)) {
+            consumer.subscribe(List.of(Topics.PREDICTIONS));
+            await("prediction " + key).atMost(TIMEOUT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        model[0] = JSON.readTree(r.value()).path("model").asText();
+                    }
+                }
+                return model[0] != null;
+            });
+        }
+        return model[0];
+    }
+
+    @Test
+    @Order(6)
     void noPasswordOrSecretAppearsInTheLogTheCliTheEventsOrTheMetrics() throws Exception {
         String serviceLog = Files.readString(log);
         assertThat(serviceLog).as("the log under test has Kafka's configuration dumps, with the login masked")
