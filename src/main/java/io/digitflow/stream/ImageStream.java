@@ -61,8 +61,8 @@ public class ImageStream {
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
-        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), config.batch().maxSize(),
-                config.topics().predictions(), config.topics().deadLetters(), tap);
+        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), RecordBounds.of(config),
+                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.exactlyOnce = config.exactlyOnce();
     }

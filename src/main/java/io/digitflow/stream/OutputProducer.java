@@ -57,6 +57,9 @@ public class OutputProducer {
         // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Set, not defaulted: every output is built to fit it (BatchProcessor), and serve checks at start
+        // that the output topics' max.message.bytes take it (OutputLimits).
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordBounds.of(config).maxOutputBytes());
         // The producer compresses on the calling thread, the inference thread; see the setting's Javadoc.
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.output().compression());
         // send() blocks when this fills: back-pressure onto the consumer instead of unbounded memory.
