@@ -99,8 +99,11 @@ public class ImageStream {
             recordLatency(list);
             tap.delivered(out.taken());
             // Counted as done only once the acknowledgements are registered, so a commit made on
-            // revocation or shutdown after waiting for this batch includes it.
-            acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
+            // revocation or shutdown after waiting for this batch includes it. Skipped re-deliveries are
+            // acknowledged only once the earlier batch holding their outputs has them on the broker.
+            admitted.prior().thenCompose(priorDelivered -> priorDelivered
+                            ? acknowledge(batch, admitted) : CompletableFuture.<Void>completedFuture(null))
+                    .whenComplete((v, ackError) -> ownership.completed(admitted, true));
         });
         return CompletableFuture.completedFuture(null);
     }
