@@ -33,7 +33,8 @@ class LayoutTest {
             Set.of("inference", "input", "data", "broker"),
             Set.of("kafka", "platform"),
             Set.of("config"));
-    private static final Set<String> ROOT_FACTS = Set.of("io.digitflow.Shape", "io.digitflow.UserException");
+    private static final Set<String> ROOT_FACTS = Set.of("io.digitflow.Shape", "io.digitflow.UserException",
+            "io.digitflow.StartupFailure");
 
     @Test
     void noPackageUsesOneOnItsFloorOrAbove() {

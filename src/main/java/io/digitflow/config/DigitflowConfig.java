@@ -167,6 +167,13 @@ public interface DigitflowConfig {
         @WithDefault("524288")
         int maxRecordBytes();
 
+        /**
+         * Most headers an image record may carry; more are dead-lettered (too-many-headers) unread.
+         * Every header costs framing and work even when empty, and a prediction repeats them.
+         */
+        @WithDefault("64")
+        int maxHeaders();
+
         /** Largest picture width or height accepted, read from the header before any pixel is decoded. */
         @WithDefault("4096")
         int maxPictureSide();
@@ -213,6 +220,15 @@ public interface DigitflowConfig {
          */
         @WithDefault("10m")
         Duration deliveryTimeout();
+
+        /**
+         * The output producer's max.request.size, and so the largest prediction or dead letter written
+         * (at least 65536). An output that would be larger is replaced by its bounded dead letter
+         * (record-too-large). Checked at start against max.message.bytes of the predictions and
+         * dead-letter topics: serve refuses to start if a topic would refuse what the producer sends.
+         */
+        @WithDefault("1048576")
+        int maxRequestBytes();
     }
 
     /** Retraining through the control topic: bounds on a command and the quality gate. */

@@ -4,8 +4,18 @@ package io.digitflow.input;
 public enum Reason {
     /** The record value is null (a tombstone) or has no bytes. */
     EMPTY_RECORD("empty-record"),
-    /** The record value is larger than {@link DecodeLimits#maxRecordBytes()}. */
+    /**
+     * The record is larger on the wire than {@link DecodeLimits#maxRecordBytes()}, or one of its outputs
+     * would be larger than the output producer's {@code max.request.size}.
+     */
     RECORD_TOO_LARGE("record-too-large"),
+    /** More headers than {@code digitflow.input.max-headers}: each costs framing and work even when empty. */
+    TOO_MANY_HEADERS("too-many-headers"),
+    /**
+     * The broker refused this record's output for a reason tied to it (too large for the topic, an
+     * invalid record, a per-record policy); the dead letter carries the broker's message.
+     */
+    REFUSED_BY_BROKER("refused-by-broker"),
     /** The content-type header names a type this service does not read. */
     UNKNOWN_CONTENT_TYPE("unknown-content-type"),
     /** No content-type header, and the bytes look like none of the supported formats. */

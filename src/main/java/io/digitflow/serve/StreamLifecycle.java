@@ -10,6 +10,13 @@ import io.digitflow.stream.PartitionOwnership;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.digitflow.kafka.ClientProperties;
+import io.digitflow.stream.OutputLimits;
+import io.digitflow.stream.RecordBounds;
+import io.smallrye.common.annotation.Identifier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +38,12 @@ public class StreamLifecycle {
     private final PartitionOwnership ownership;
     private final OutputProducer output;
 
+    private final Map<String, Object> kafka;
+
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
-                           ModelFollower follower, PartitionOwnership ownership, OutputProducer output) {
+                           ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
+                           @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.kafka = kafka;
         this.config = config;
         this.models = models;
         this.channels = channels;
@@ -61,6 +72,9 @@ public class StreamLifecycle {
             throw new IllegalStateException("the images channel is not pausable; check mp.messaging.incoming."
                     + ImageStream.CHANNEL + ".pausable");
         }
+        // Every output is built to fit the producer's max.request.size; the topics must take that much too.
+        OutputLimits.check(ClientProperties.admin(kafka), List.of(config.topics().predictions(),
+                config.topics().deadLetters()), RecordBounds.of(config).maxOutputBytes(), Duration.ofSeconds(30));
         // Exactly-once: aborts a crashed predecessor's open transaction before reading, so the
         // consumer's committed offsets are stable; does nothing in at-least-once mode.
         output.initTransactions();

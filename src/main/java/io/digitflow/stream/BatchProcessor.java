@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.kafka.RecordSize;
 import io.digitflow.kafka.Replica;
 import io.digitflow.inference.Classifier;
 import io.digitflow.input.DecodedImage;
@@ -45,6 +46,7 @@ public final class BatchProcessor {
     private final float[] probabilities;
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
     private final StreamTap tap;
+    private final RecordBounds bounds;
 
     public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic) {
         this(decoder, maxBatch, predictionsTopic, dlqTopic, null);
@@ -52,7 +54,13 @@ public final class BatchProcessor {
 
     public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic,
                           StreamTap tap) {
+        this(decoder, RecordBounds.DEFAULTS, maxBatch, predictionsTopic, dlqTopic, tap);
+    }
+
+    public BatchProcessor(ImageDecoder decoder, RecordBounds bounds, int maxBatch, String predictionsTopic,
+                          String dlqTopic, StreamTap tap) {
         this.tap = tap;
+        this.bounds = bounds;
         this.decoder = decoder;
         this.maxBatch = maxBatch;
         this.predictionsTopic = predictionsTopic;
@@ -98,7 +106,10 @@ public final class BatchProcessor {
                 positions[pending] = i;
                 pending++;
             } catch (InvalidInputException e) {
-                out[i] = DeadLetters.of(record, dlqTopic, e, decoder.limits().maxRecordBytes());
+                // Too many headers: the dead letter does not repeat them (a bounded dead letter).
+                out[i] = e.reason() == Reason.TOO_MANY_HEADERS
+                        ? DeadLetters.bounded(record, dlqTopic, e, decoder.limits().maxRecordBytes(), bounds.maxOutputBytes())
+                        : DeadLetters.of(record, dlqTopic, e, decoder.limits().maxRecordBytes(), bounds.maxOutputBytes());
                 deadLetters.merge(e.reason(), 1, Integer::sum);
                 if (tap != null && (watching && StreamTap.isConsoleKey(record.key()) || tap.deadLetterDue())) {
                     letters = letters == null ? new ArrayList<>() : letters;
@@ -113,7 +124,21 @@ public final class BatchProcessor {
                 long now = System.currentTimeMillis();
                 for (int k = 0; k < pending; k++) {
                     ConsumerRecord<String, byte[]> input = batch.get(positions[k]);
-                    out[positions[k]] = prediction(input, ids[k], k, engine.version(), now);
+                    ProducerRecord<String, byte[]> prediction = prediction(input, ids[k], k, engine.version(), now);
+                    int size = RecordSize.ofOutput(prediction.key(), prediction.value(), prediction.headers().toArray());
+                    if (size > bounds.maxOutputBytes()) {
+                        // Only the repeated key and headers can make it so big: it becomes a bounded dead letter.
+                        InvalidInputException tooLarge = new InvalidInputException(Reason.RECORD_TOO_LARGE,
+                                "its prediction would be " + size + " bytes, more than the output limit of "
+                                        + bounds.maxOutputBytes() + " (digitflow.output.max-request-bytes)");
+                        out[positions[k]] = DeadLetters.bounded(input, dlqTopic, tooLarge,
+                                decoder.limits().maxRecordBytes(), bounds.maxOutputBytes());
+                        deadLetters.merge(Reason.RECORD_TOO_LARGE, 1, Integer::sum);
+                        predictions--;
+                        images[k] = null;
+                        continue;
+                    }
+                    out[positions[k]] = prediction;
                     if (confusion != null) {
                         count(confusion, input, Classifier.argmax(probabilities, k));
                     }
@@ -171,18 +196,36 @@ public final class BatchProcessor {
     }
 
     /**
-     * Key and headers count as well as the value: a prediction repeats both, so a huge key would make
-     * an output larger than the producer or the topic accepts, and a refused output stops the stream.
+     * Key and headers count as well as the value, in bytes as Kafka counts them on the wire: a prediction
+     * repeats both, so a huge key or header would make an output larger than the producer or the topic
+     * accepts. The header count is bounded first: it bounds the work of measuring them.
      */
     private void requireWithinSize(ConsumerRecord<String, byte[]> record) throws InvalidInputException {
+        int headerCount = headerCount(record.headers(), bounds.maxHeaders() + 1);
+        if (headerCount > bounds.maxHeaders()) {
+            throw new InvalidInputException(Reason.TOO_MANY_HEADERS, "record has more than " + bounds.maxHeaders()
+                    + " headers (digitflow.input.max-headers)");
+        }
         long size = recordBytes(record);
         int limit = decoder.limits().maxRecordBytes();
         if (size > limit) {
-            long key = keyBytes(record);
+            long key = Math.max(0, keyBytes(record));
             long value = record.value() == null ? 0 : record.value().length;
-            throw new InvalidInputException(Reason.RECORD_TOO_LARGE, "record is " + size + " bytes (key " + key
-                    + ", value " + value + ", headers " + (size - key - value) + "), more than the limit of " + limit);
+            throw new InvalidInputException(Reason.RECORD_TOO_LARGE, "record is " + size + " bytes on the wire (key "
+                    + key + ", value " + value + ", " + headerCount + " headers and framing " + (size - key - value)
+                    + "), more than the limit of " + limit + " (digitflow.input.max-record-bytes)");
         }
+    }
+
+    /** The number of headers, counted up to {@code atMost}. */
+    static int headerCount(Headers headers, int atMost) {
+        int count = 0;
+        for (Header ignored : headers) {
+            if (++count >= atMost) {
+                break;
+            }
+        }
+        return count;
     }
 
     /** The key stands in for a missing JSON id, so it is held to the same bound as the JSON parser holds that. */
@@ -194,13 +237,9 @@ public final class BatchProcessor {
         return key;
     }
 
-    /** Key, value and header bytes of a record. */
+    /** The record's size as Kafka counts it: key, value, each header's UTF-8 key and value bytes, and the framing. */
     static long recordBytes(ConsumerRecord<String, byte[]> record) {
-        long size = keyBytes(record) + (record.value() == null ? 0 : record.value().length);
-        for (Header header : record.headers()) {
-            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
+        return RecordSize.ofInput(record);
     }
 
     /** The key's size as received; a record built in memory has none, so its key is measured. */
@@ -208,7 +247,7 @@ public final class BatchProcessor {
         if (record.serializedKeySize() >= 0) {
             return record.serializedKeySize();
         }
-        return record.key() == null ? 0 : record.key().getBytes(UTF_8).length;
+        return record.key() == null ? 0 : RecordSize.utf8(record.key());
     }
 
     private ProducerRecord<String, byte[]> prediction(ConsumerRecord<String, byte[]> input, String id, int k,

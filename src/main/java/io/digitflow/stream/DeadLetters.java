@@ -1,10 +1,13 @@
 package io.digitflow.stream;
 
 import io.digitflow.input.InvalidInputException;
+import io.digitflow.kafka.RecordSize;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.util.Arrays;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -23,11 +26,19 @@ public final class DeadLetters {
     public static final String TOPIC = "dead-letter-topic";
     public static final String PARTITION = "dead-letter-partition";
     public static final String OFFSET = "dead-letter-offset";
-    /** On the dead letter of an oversized record only: its size in bytes (key + value + headers) as received. */
+    /** On a bounded dead letter only: the input's size in bytes as Kafka counts it on the wire. */
     public static final String ORIGINAL_SIZE = "dead-letter-original-size";
 
-    /** Longest key an oversized record's dead letter keeps, in characters. */
+    /**
+     * On a bounded dead letter only (see {@link #bounded}): how many headers the input had, none of which
+     * the dead letter repeats.
+     */
+    public static final String HEADERS_DROPPED = "dead-letter-headers-dropped";
+
+    /** Longest key a bounded dead letter keeps, in characters. */
     static final int MAX_KEPT_KEY = 1024;
+    /** Longest reason a bounded dead letter keeps, in characters (a broker's message can be long). */
+    static final int MAX_KEPT_REASON = 1024;
 
     private DeadLetters() {
     }
@@ -35,30 +46,56 @@ public final class DeadLetters {
     /** The dead letter of {@code input}: its bytes untouched, the problem in SmallRye's DLQ headers. */
     public static ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> input, String dlqTopic,
                                              InvalidInputException problem) {
-        return of(input, dlqTopic, problem, Integer.MAX_VALUE);
+        return of(input, dlqTopic, problem, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /**
      * As {@link #of(ConsumerRecord, String, InvalidInputException)}, except for a record over
-     * {@code maxRecordBytes}: its dead letter keeps the first {@code maxRecordBytes} of the value, the
-     * key's first {@value #MAX_KEPT_KEY} characters and none of its headers, with its size in
-     * {@value #ORIGINAL_SIZE}. Copied whole it could exceed what the producer or the topic accepts,
-     * and a refused output would stop the stream.
+     * {@code maxRecordBytes} or a dead letter that would be over {@code maxOutputBytes}: that one gets
+     * its {@link #bounded} form. Copied whole it could exceed what the producer or the topic accepts.
      */
     public static ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> input, String dlqTopic,
-                                                    InvalidInputException problem, int maxRecordBytes) {
-        long size = BatchProcessor.recordBytes(input);
+                                                    InvalidInputException problem, int maxRecordBytes,
+                                                    int maxOutputBytes) {
+        long size = RecordSize.ofInput(input);
         if (size <= maxRecordBytes) {
-            return withHeaders(input, new RecordHeaders(input.headers().toArray()), input.key(), input.value(),
-                    dlqTopic, problem);
+            ProducerRecord<String, byte[]> whole = withHeaders(input, new RecordHeaders(input.headers().toArray()),
+                    input.key(), input.value(), dlqTopic, problem);
+            if (RecordSize.ofOutput(whole.key(), whole.value(), whole.headers().toArray()) <= maxOutputBytes) {
+                return whole;
+            }
         }
+        return bounded(input, dlqTopic, problem, maxRecordBytes, maxOutputBytes);
+    }
+
+    /**
+     * The bounded dead letter of {@code input}: none of its headers (their count in {@value #HEADERS_DROPPED}),
+     * the key's first {@value #MAX_KEPT_KEY} characters, the reason's first {@value #MAX_KEPT_REASON}, and
+     * as much of the value as fits both {@code maxRecordBytes} and {@code maxOutputBytes} as the producer
+     * counts it (its whole size in {@value #ORIGINAL_SIZE}). Never larger than {@code maxOutputBytes}
+     * when that is at least {@link RecordBounds#MIN_OUTPUT_BYTES}.
+     */
+    public static ProducerRecord<String, byte[]> bounded(ConsumerRecord<String, byte[]> input, String dlqTopic,
+                                                         InvalidInputException problem, int maxRecordBytes,
+                                                         int maxOutputBytes) {
         Headers headers = new RecordHeaders();
-        headers.add(ORIGINAL_SIZE, Long.toString(size).getBytes(UTF_8));
-        String key = input.key() == null || input.key().length() <= MAX_KEPT_KEY
-                ? input.key() : input.key().substring(0, MAX_KEPT_KEY);
-        byte[] value = input.value() == null || input.value().length <= maxRecordBytes
-                ? input.value() : java.util.Arrays.copyOf(input.value(), maxRecordBytes);
-        return withHeaders(input, headers, key, value, dlqTopic, problem);
+        headers.add(ORIGINAL_SIZE, Long.toString(RecordSize.ofInput(input)).getBytes(UTF_8));
+        headers.add(HEADERS_DROPPED, Integer.toString(input.headers().toArray().length).getBytes(UTF_8));
+        String key = cut(input.key(), MAX_KEPT_KEY);
+        InvalidInputException reason = problem.getMessage().length() <= MAX_KEPT_REASON ? problem
+                : new InvalidInputException(problem.reason(), cut(problem.getMessage(), MAX_KEPT_REASON));
+        ProducerRecord<String, byte[]> empty = withHeaders(input, headers, key, new byte[0], dlqTopic, reason);
+        // The value's length prefix grows by at most 4 bytes from an empty value's.
+        long room = (long) maxOutputBytes - RecordSize.ofOutput(key, empty.value(), empty.headers().toArray()) - 4;
+        int keep = (int) Math.max(0, Math.min(Math.min(room, maxRecordBytes),
+                input.value() == null ? 0 : input.value().length));
+        byte[] value = input.value() == null ? null
+                : keep == input.value().length ? input.value() : Arrays.copyOf(input.value(), keep);
+        return new ProducerRecord<>(dlqTopic, null, key, value, empty.headers());
+    }
+
+    private static String cut(String text, int chars) {
+        return text == null || text.length() <= chars ? text : text.substring(0, chars);
     }
 
     private static ProducerRecord<String, byte[]> withHeaders(ConsumerRecord<String, byte[]> input, Headers headers,

@@ -14,7 +14,11 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import io.digitflow.input.InvalidInputException;
+import io.digitflow.input.Reason;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.util.ArrayList;
@@ -53,6 +57,9 @@ public class ImageStream {
     private final boolean exactlyOnce;
     private final StreamTap tap;
     private Classifier classifier;
+    private final String dlqTopic;
+    private final int maxRecordBytes;
+    private final RecordBounds bounds;
 
     public ImageStream(DigitflowConfig config, ServingModel models, OutputProducer output, StreamMetrics metrics,
                        PartitionOwnership ownership, StreamTap tap) {
@@ -61,10 +68,13 @@ public class ImageStream {
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
-        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), config.batch().maxSize(),
-                config.topics().predictions(), config.topics().deadLetters(), tap);
+        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), RecordBounds.of(config),
+                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.exactlyOnce = config.exactlyOnce();
+        this.dlqTopic = config.topics().deadLetters();
+        this.maxRecordBytes = config.input().maxRecordBytes();
+        this.bounds = RecordBounds.of(config);
     }
 
     @Incoming(CHANNEL)
@@ -89,7 +99,8 @@ public class ImageStream {
             return sendInTransaction(batch, admitted, out);
         }
         inFlight.acquire();
-        output.sendAll(out.records()).whenComplete((ok, error) -> {
+        output.sendAll(out.records(), (index, refusal) -> refused(list.get(index), out.records().get(index), refusal))
+                .whenComplete((ok, error) -> {
             inFlight.release();
             if (error != null) {
                 ownership.completed(admitted, false);
@@ -99,8 +110,11 @@ public class ImageStream {
             recordLatency(list);
             tap.delivered(out.taken());
             // Counted as done only once the acknowledgements are registered, so a commit made on
-            // revocation or shutdown after waiting for this batch includes it.
-            acknowledge(batch, admitted).whenComplete((v, ackError) -> ownership.completed(admitted, true));
+            // revocation or shutdown after waiting for this batch includes it. Skipped re-deliveries are
+            // acknowledged only once the earlier batch holding their outputs has them on the broker.
+            admitted.prior().thenCompose(priorDelivered -> priorDelivered
+                            ? acknowledge(batch, admitted) : CompletableFuture.<Void>completedFuture(null))
+                    .whenComplete((v, ackError) -> ownership.completed(admitted, true));
         });
         return CompletableFuture.completedFuture(null);
     }
@@ -129,6 +143,15 @@ public class ImageStream {
         // The commit strategy ignores it; acknowledged for SmallRye's bookkeeping only.
         batch.ack();
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The bounded dead letter of {@code input}, whose output the broker refused for a reason tied to it. */
+    private ProducerRecord<String, byte[]> refused(ConsumerRecord<String, byte[]> input,
+                                                   ProducerRecord<String, byte[]> output, KafkaException refusal) {
+        metrics.refusedByBroker();
+        InvalidInputException problem = new InvalidInputException(Reason.REFUSED_BY_BROKER, "the broker refused its "
+                + "output to " + output.topic() + ": " + refusal.getClass().getSimpleName() + ": " + refusal.getMessage());
+        return DeadLetters.bounded(input, dlqTopic, problem, maxRecordBytes, bounds.maxOutputBytes());
     }
 
     /** Input timestamp to now, for each record whose output the broker now has. */

@@ -17,7 +17,11 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -57,6 +61,9 @@ public class OutputProducer {
         // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Set, not defaulted: every output is built to fit it (BatchProcessor), and serve checks at start
+        // that the output topics' max.message.bytes take it (OutputLimits).
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordBounds.of(config).maxOutputBytes());
         // The producer compresses on the calling thread, the inference thread; see the setting's Javadoc.
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.output().compression());
         // send() blocks when this fills: back-pressure onto the consumer instead of unbounded memory.
@@ -134,24 +141,73 @@ public class OutputProducer {
         }
     }
 
+    /** What to send instead of an output the broker refused for a reason tied to that record. */
+    @FunctionalInterface
+    public interface Refusals {
+        /** The dead letter replacing output {@code index}, which the broker refused with {@code reason}. */
+        ProducerRecord<String, byte[]> deadLetter(int index, KafkaException reason);
+    }
+
     /** Sends all records in order; the future completes when the broker acknowledged every one. */
     public CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records) {
+        return sendAll(records, null);
+    }
+
+    /**
+     * Sends all records in order; the future completes when the broker acknowledged every one, or its
+     * replacement: an output the broker refuses for a reason tied to that record ({@link #refusedForRecord})
+     * is replaced by the dead letter {@code refusals} makes, once; a record refused only because it
+     * shared a batch with an invalid one is sent again, at most {@value #SIBLING_RESENDS} times. Any
+     * other failure (and a refused replacement) fails the future: a fault of the whole stream.
+     */
+    public CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records, Refusals refusals) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (records.isEmpty()) {
             done.complete(null);
             return done;
         }
         AtomicInteger remaining = new AtomicInteger(records.size());
-        for (ProducerRecord<String, byte[]> record : records) {
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else if (remaining.decrementAndGet() == 0) {
-                    done.complete(null);
-                }
-            });
+        for (int i = 0; i < records.size(); i++) {
+            send(records.get(i), i, 0, false, refusals, remaining, done);
         }
         return done;
+    }
+
+    /** Times a record refused only for sharing a batch with an invalid record is sent again. */
+    static final int SIBLING_RESENDS = 3;
+
+    private void send(ProducerRecord<String, byte[]> record, int index, int resends, boolean replacement,
+                      Refusals refusals, AtomicInteger remaining, CompletableFuture<Void> done) {
+        producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                if (remaining.decrementAndGet() == 0) {
+                    done.complete(null);
+                }
+            } else if (!replacement && refusals != null && refusedForRecord(error)) {
+                send(refusals.deadLetter(index, (KafkaException) error), index, 0, true, refusals, remaining, done);
+            } else if (resends < SIBLING_RESENDS && refusedForSibling(error)) {
+                send(record, index, resends + 1, replacement, refusals, remaining, done);
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+    }
+
+    /**
+     * The broker (or the producer, before sending) refused this one record for what it is: too large for
+     * the request or the topic, invalid for the topic (a compacted topic and no key, say), or refused by
+     * a per-record policy. Another record would go through: the record is dead-lettered, the stream goes on.
+     * Everything else (timeouts, authorization, fencing, an unknown topic) concerns the whole stream.
+     */
+    public static boolean refusedForRecord(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+                || error instanceof InvalidRecordException || error instanceof PolicyViolationException;
+    }
+
+    /** The producer fails every record of a batch the broker refused for one invalid record; the others are fine. */
+    static boolean refusedForSibling(Throwable error) {
+        return error != null && error.getClass() == KafkaException.class && error.getMessage() != null
+                && error.getMessage().contains("part of a batch which had one");
     }
 
     @PreDestroy

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Which images partitions this replica owns right now, and which poll batches are still on their way
@@ -43,11 +44,31 @@ public class PartitionOwnership {
     /** The consumer's group membership (generation) as of the last assignment; null before the first. */
     private ConsumerGroupMetadata group;
 
-    /** A poll batch cut down to what this replica may classify now. */
+    /** Batches admitted and not completed yet, oldest first; at most the batches in flight plus one. */
+    private final List<Admitted> inFlight = new ArrayList<>();
+
+    /**
+     * A poll batch cut down to what this replica may classify now.
+     *
+     * @param done  completes with true once the batch's outputs are on the broker, false if they failed
+     * @param prior completes with true once every earlier batch that holds outputs of records this batch
+     *              skipped (re-deliveries) has its outputs on the broker; false if one of them failed.
+     *              The batch's {@link #partitions} may be acknowledged only then: acknowledging a skipped
+     *              offset lets the commit move past it, and its output is the earlier batch's
+     */
     public record Admitted(List<ConsumerRecord<String, byte[]>> records, Set<TopicPartition> partitions,
-                           Map<TopicPartition, Long> lastOffsets) {
+                           Map<TopicPartition, Long> lastOffsets, CompletableFuture<Boolean> done,
+                           CompletableFuture<Boolean> prior) {
+
+        Admitted(List<ConsumerRecord<String, byte[]>> records, Set<TopicPartition> partitions,
+                 Map<TopicPartition, Long> lastOffsets, CompletableFuture<Boolean> prior) {
+            this(records, partitions, lastOffsets, new CompletableFuture<>(), prior);
+        }
+
         /** Nothing to classify and nothing to acknowledge: the replica is stopping. */
-        static final Admitted NOTHING = new Admitted(List.of(), Set.of(), Map.of());
+        static Admitted nothing() {
+            return new Admitted(List.of(), Set.of(), Map.of(), CompletableFuture.completedFuture(true));
+        }
     }
 
     /** Partitions were assigned; {@code positions} are the offsets the consumer reads them from (-1: unknown). */
@@ -87,11 +108,13 @@ public class PartitionOwnership {
     public synchronized Admitted admit(List<ConsumerRecord<String, byte[]>> batch) {
         pending++;
         if (stopped) {
-            return Admitted.NOTHING;
+            return Admitted.nothing();
         }
         List<ConsumerRecord<String, byte[]>> keep = new ArrayList<>(batch.size());
         Set<TopicPartition> partitions = new HashSet<>();
         Map<TopicPartition, Long> lastOffsets = new HashMap<>();
+        /** Per partition, the lowest offset skipped as a re-delivery. */
+        Map<TopicPartition, Long> skipped = new HashMap<>();
         TopicPartition last = null;
         for (ConsumerRecord<String, byte[]> record : batch) {
             TopicPartition partition = last != null && last.partition() == record.partition()
@@ -106,21 +129,52 @@ public class PartitionOwnership {
                 keep.add(record);
                 next.put(partition, record.offset() + 1);
                 lastOffsets.put(partition, record.offset());
+            } else {
+                skipped.putIfAbsent(partition, record.offset());
             }
         }
-        return new Admitted(keep, partitions, lastOffsets);
+        Admitted admitted = new Admitted(keep, partitions, lastOffsets, prior(skipped));
+        inFlight.add(admitted);
+        return admitted;
+    }
+
+    /** Completes once the batches in flight that hold the outputs of the skipped offsets completed. */
+    private CompletableFuture<Boolean> prior(Map<TopicPartition, Long> skipped) {
+        if (skipped.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        List<CompletableFuture<Boolean>> earlier = new ArrayList<>();
+        for (Admitted batch : inFlight) {
+            for (Map.Entry<TopicPartition, Long> entry : skipped.entrySet()) {
+                Long held = batch.lastOffsets().get(entry.getKey());
+                if (held != null && held >= entry.getValue()) {
+                    earlier.add(batch.done());
+                    break;
+                }
+            }
+        }
+        if (earlier.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return CompletableFuture.allOf(earlier.toArray(CompletableFuture[]::new))
+                .thenApply(v -> earlier.stream().allMatch(CompletableFuture::join));
     }
 
     /** A batch from {@link #admit} is done: its outputs are on the broker ({@code delivered}) or failed. */
-    public synchronized void completed(Admitted batch, boolean delivered) {
-        if (delivered) {
-            // Also for partitions revoked meanwhile: revoke() is waiting for exactly these offsets.
-            batch.lastOffsets().forEach((partition, offset) -> acked.merge(partition, offset, Math::max));
-        } else {
-            failed.addAll(batch.lastOffsets().keySet());
+    public void completed(Admitted batch, boolean delivered) {
+        synchronized (this) {
+            if (delivered) {
+                // Also for partitions revoked meanwhile: revoke() is waiting for exactly these offsets.
+                batch.lastOffsets().forEach((partition, offset) -> acked.merge(partition, offset, Math::max));
+            } else {
+                failed.addAll(batch.lastOffsets().keySet());
+            }
+            inFlight.remove(batch);
+            pending--;
+            notifyAll();
         }
-        pending--;
-        notifyAll();
+        // Outside the lock: later batches waiting on this one acknowledge on this thread.
+        batch.done().complete(delivered);
     }
 
     /**

@@ -56,6 +56,14 @@ public class StreamMetrics {
         inference.record(Duration.ofNanos(processingNanos));
     }
 
+    /**
+     * An output the broker refused for a reason tied to its record, dead-lettered instead. The batch was
+     * counted as predicted already; the dead-letter counter says how many of those became dead letters.
+     */
+    void refusedByBroker() {
+        deadLetters.get(Reason.REFUSED_BY_BROKER).increment();
+    }
+
     void latency(long millis) {
         latency.record(Duration.ofMillis(Math.max(0, millis)));
     }

@@ -5,6 +5,7 @@ import io.digitflow.input.DecodeLimits;
 import io.digitflow.input.DecodedImage;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.input.Reason;
+import io.digitflow.kafka.RecordSize;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -59,10 +60,13 @@ class OutputSizeBoundTest {
 
         assertThat(out.topic()).isEqualTo("dlq");
         assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.RECORD_TOO_LARGE.code());
-        assertThat(header(out, DeadLetters.REASON)).isEqualTo("record is " + (10L * LIMIT + 1)
-                + " bytes (key " + 3L * LIMIT + ", value " + 5L * LIMIT + ", headers " + (2L * LIMIT + 1)
-                + "), more than the limit of " + LIMIT);
-        assertThat(header(out, DeadLetters.ORIGINAL_SIZE)).isEqualTo(Long.toString(10L * LIMIT + 1));
+        long wire = BatchProcessor.recordBytes(input);
+        assertThat(wire).as("key, value, header bytes and framing").isGreaterThan(10L * LIMIT + 1);
+        assertThat(header(out, DeadLetters.REASON)).startsWith("record is " + wire + " bytes on the wire (key "
+                + 3L * LIMIT + ", value " + 5L * LIMIT + ", 1 headers and framing ")
+                .endsWith("more than the limit of " + LIMIT + " (digitflow.input.max-record-bytes)");
+        assertThat(header(out, DeadLetters.ORIGINAL_SIZE)).isEqualTo(Long.toString(wire));
+        assertThat(header(out, DeadLetters.HEADERS_DROPPED)).isEqualTo("1");
         assertThat(out.value()).hasSize(LIMIT);
         assertThat(out.key()).hasSize(DeadLetters.MAX_KEPT_KEY);
         assertThat(out.headers().lastHeader("h")).as("input headers dropped").isNull();
@@ -104,11 +108,7 @@ class OutputSizeBoundTest {
     }
 
     private static long size(ProducerRecord<String, byte[]> record) {
-        long size = (record.key() == null ? 0 : record.key().getBytes(UTF_8).length) + record.value().length;
-        for (Header h : record.headers()) {
-            size += h.key().length() + h.value().length;
-        }
-        return size;
+        return RecordSize.ofOutput(record.key(), record.value(), record.headers().toArray());
     }
 
     private static String header(ProducerRecord<String, byte[]> record, String name) {

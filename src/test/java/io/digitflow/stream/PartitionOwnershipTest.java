@@ -67,6 +67,41 @@ class PartitionOwnershipTest {
         assertThat(refetched.partitions()).as("re-deliveries may still be acknowledged").containsExactly(P0);
     }
 
+    /**
+     * Issue 14, item 3: re-delivered records skipped as classified already may be acknowledged only once
+     * the earlier batch holding their outputs is on the broker; before, the skipped offsets were
+     * acknowledgeable at once, and the commit could pass outputs still in flight.
+     */
+    @Test
+    void skippedReDeliveriesWaitForTheBatchHoldingTheirOutputs() {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 5L, P1, 0L));
+        var first = ownership.admit(List.of(record(P0, 5), record(P0, 6), record(P1, 0)));
+        var unrelated = ownership.admit(List.of(record(P1, 1)));
+        var refetched = ownership.admit(List.of(record(P0, 5), record(P0, 6)));
+        assertThat(refetched.records()).isEmpty();
+        assertThat(refetched.partitions()).containsExactly(P0);
+        assertThat(unrelated.prior()).as("skipped nothing: acknowledgeable when done").isCompletedWithValue(true);
+        assertThat(refetched.prior()).as("offsets 5 and 6 are still on their way in the first batch").isNotDone();
+
+        ownership.completed(first, true);
+
+        assertThat(refetched.prior()).isCompletedWithValue(true);
+    }
+
+    @Test
+    void skippedReDeliveriesOfAFailedBatchAreNeverAcknowledged() {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 5L));
+        var first = ownership.admit(List.of(record(P0, 5), record(P0, 6)));
+        var refetched = ownership.admit(List.of(record(P0, 6), record(P0, 7)));
+        assertThat(refetched.records()).extracting(ConsumerRecord::offset).containsExactly(7L);
+
+        ownership.completed(first, false);
+
+        assertThat(refetched.prior()).isCompletedWithValue(false);
+    }
+
     @Test
     void aFailedOutputIsNeverCommittedPast() throws Exception {
         PartitionOwnership ownership = new PartitionOwnership();
