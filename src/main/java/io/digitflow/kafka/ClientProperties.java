@@ -23,6 +23,11 @@ public final class ClientProperties {
         return select(kafka, ConsumerConfig.configNames());
     }
 
+    /** Admin client settings from a client's configuration. */
+    public static Map<String, Object> admin(Map<String, Object> kafka) {
+        return select(kafka, org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+    }
+
     private static Map<String, Object> select(Map<String, Object> kafka, Set<String> names) {
         Map<String, Object> props = new HashMap<>();
         // Unknown keys would only make the client log warnings; SASL/TLS keys are kept as they are.

@@ -2,6 +2,7 @@ package io.digitflow.serve;
 
 import io.digitflow.registry.ServingModel;
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.kafka.ReplicaIdentity;
 import io.digitflow.model.Trainer;
 import io.digitflow.registry.ModelFollower;
 import io.digitflow.stream.ImageStream;
@@ -30,9 +31,12 @@ public class StreamLifecycle {
     private final ModelFollower follower;
     private final PartitionOwnership ownership;
     private final OutputProducer output;
+    private final ReplicaIdentity replica;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
-                           ModelFollower follower, PartitionOwnership ownership, OutputProducer output) {
+                           ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
+                           ReplicaIdentity replica) {
+        this.replica = replica;
         this.config = config;
         this.models = models;
         this.channels = channels;
@@ -63,6 +67,7 @@ public class StreamLifecycle {
         }
         // Exactly-once: aborts a crashed predecessor's open transaction before reading, so the
         // consumer's committed offsets are stable; does nothing in at-least-once mode.
+        Log.infof("Replica id %s (static group member, %s)", replica.id(), ReplicaIdentity.SETTING);
         output.initTransactions();
         output.transactionalId().ifPresent(id -> Log.infof("Exactly-once delivery, transactional.id %s", id));
         images.resume();
