@@ -1,6 +1,7 @@
 package io.digitflow;
 
 import io.digitflow.broker.LocalKafkaBroker;
+import io.digitflow.kafka.ReplicaIdentity;
 import io.digitflow.platform.NativeTuning;
 import io.digitflow.broker.LocalBrokerLauncher;
 import io.quarkus.picocli.runtime.PicocliRunner;
@@ -32,6 +33,13 @@ public class Main {
         NativeTuning.apply();
         Optional<LocalKafkaBroker> broker = Optional.empty();
         if (isServe(args)) {
+            // Before the broker and Quarkus start: a bad replica id is one line, not a deployment failure.
+            try {
+                ReplicaIdentity.checkSetting();
+            } catch (UserException e) {
+                System.err.println(e.getMessage());
+                System.exit(2);
+            }
             System.setProperty(SERVE_PROPERTY, "true");
             System.setProperty("app.messaging-log-level", "INFO");
             broker = LocalBrokerLauncher.startIfNoClusterConfigured();

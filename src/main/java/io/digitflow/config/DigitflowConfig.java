@@ -54,10 +54,20 @@ public interface DigitflowConfig {
     Delivery delivery();
 
     /**
+     * This replica's identity among the replicas of one consumer group: its static group membership
+     * ({@code group.instance.id} in the images and control groups) and the default transactional.id.
+     * Must be unique among live replicas and stable across restarts of the same replica: in Kubernetes
+     * the StatefulSet pod name ({@code DIGITFLOW_REPLICA_ID} from {@code metadata.name}). 1-64
+     * characters of {@code A-Z a-z 0-9 . _ -}. Default: {@code <host>-<home hash>-<slot>}, the slot the
+     * lowest free one claimed by a file lock in {@code <home>/replicas/}, so processes on one home never
+     * share it and a restarted process gets its slot back.
+     */
+    Optional<String> replicaId();
+
+    /**
      * Exactly-once only: this replica's transactional.id, unique among the replicas and stable across
-     * its restarts (e.g. a StatefulSet pod name), so that a restarted replica aborts at once the
-     * transaction its predecessor left open. Default {@code <consumer-group>-<host>-<pid>}: unique but not
-     * stable, so after a crash readers wait up to transaction.timeout.ms (60 s) for the open transaction.
+     * its restarts, so that a restarted replica aborts at once the transaction its predecessor left
+     * open. Default {@code <consumer-group>-<replica-id>} (see {@link #replicaId()}).
      */
     Optional<String> transactionalId();
 

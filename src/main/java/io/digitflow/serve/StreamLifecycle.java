@@ -2,6 +2,7 @@ package io.digitflow.serve;
 
 import io.digitflow.registry.ServingModel;
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.kafka.ReplicaIdentity;
 import io.digitflow.model.Trainer;
 import io.digitflow.registry.ModelFollower;
 import io.digitflow.stream.ImageStream;
@@ -37,13 +38,15 @@ public class StreamLifecycle {
     private final ModelFollower follower;
     private final PartitionOwnership ownership;
     private final OutputProducer output;
+    private final ReplicaIdentity replica;
 
     private final Map<String, Object> kafka;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
-                           @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                           @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica) {
         this.kafka = kafka;
+        this.replica = replica;
         this.config = config;
         this.models = models;
         this.channels = channels;
@@ -77,6 +80,7 @@ public class StreamLifecycle {
                 config.topics().deadLetters()), RecordBounds.of(config).maxOutputBytes(), Duration.ofSeconds(30));
         // Exactly-once: aborts a crashed predecessor's open transaction before reading, so the
         // consumer's committed offsets are stable; does nothing in at-least-once mode.
+        Log.infof("Replica id %s (static group member, %s)", replica.id(), ReplicaIdentity.SETTING);
         output.initTransactions();
         output.transactionalId().ifPresent(id -> Log.infof("Exactly-once delivery, transactional.id %s", id));
         images.resume();

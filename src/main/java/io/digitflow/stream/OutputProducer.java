@@ -2,7 +2,7 @@ package io.digitflow.stream;
 
 import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.kafka.Replica;
+import io.digitflow.kafka.ReplicaIdentity;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +52,8 @@ public class OutputProducer {
     private boolean transactionsReady;
 
     @Inject
-    public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
+    public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config,
+                          ReplicaIdentity replica) {
         // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too.
         Map<String, Object> props = ClientProperties.producer(kafka);
         // At-least-once without duplicates from retries: idempotence needs acks=all.
@@ -77,15 +78,19 @@ public class OutputProducer {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.transactionalId = config.exactlyOnce()
-                ? Optional.of(transactionalId(config)) : Optional.empty();
+                ? Optional.of(transactionalId(config, replica)) : Optional.empty();
         // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
         transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
         this.producer = new KafkaProducer<>(props);
     }
 
-    /** The configured transactional.id, else one unique to this process: group, host and pid. */
-    static String transactionalId(DigitflowConfig config) {
-        return config.transactionalId().orElseGet(() -> config.consumerGroup() + "-" + Replica.ID.replace('/', '-'));
+    /**
+     * The configured transactional.id, else {@code <consumer-group>-<replica-id>}: stable across restarts
+     * of this replica, so a restarted one fences its crashed predecessor and aborts its open transaction
+     * at once (with the pid in it, read_committed readers waited out the transaction timeout).
+     */
+    static String transactionalId(DigitflowConfig config, ReplicaIdentity replica) {
+        return config.transactionalId().orElseGet(() -> replica.transactionalId(config.consumerGroup()));
     }
 
     /** This replica's transactional.id; empty in at-least-once mode. */

@@ -43,6 +43,8 @@ public class PartitionOwnership {
     private boolean stopped;
     /** The consumer's group membership (generation) as of the last assignment; null before the first. */
     private ConsumerGroupMetadata group;
+    /** True once the group has answered this replica with an assignment, possibly an empty one. */
+    private boolean assignmentKnown;
 
     /** Batches admitted and not completed yet, oldest first; at most the batches in flight plus one. */
     private final List<Admitted> inFlight = new ArrayList<>();
@@ -73,6 +75,7 @@ public class PartitionOwnership {
 
     /** Partitions were assigned; {@code positions} are the offsets the consumer reads them from (-1: unknown). */
     public synchronized void assigned(Map<TopicPartition, Long> positions) {
+        assignmentKnown = true;
         positions.forEach((partition, position) -> {
             next.put(partition, position);
             acked.remove(partition);
@@ -86,6 +89,14 @@ public class PartitionOwnership {
      */
     public synchronized void joined(ConsumerGroupMetadata metadata) {
         group = metadata;
+    }
+
+    /**
+     * Whether the images consumer has been through a rebalance: it owns its partitions, or knows the
+     * group has none to give it. Before that a replica is not ready, whatever else is.
+     */
+    public synchronized boolean assignmentKnown() {
+        return assignmentKnown;
     }
 
     /** The partitions of the images topic this replica owns now. */

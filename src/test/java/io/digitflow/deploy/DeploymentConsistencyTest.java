@@ -426,6 +426,46 @@ class DeploymentConsistencyTest {
         }
     }
 
+    // ---- exactly-once variant -------------------------------------------------------------------------
+
+    private static final Path EXACTLY_ONCE = Path.of("deploy", "kubernetes-exactly-once");
+
+    /** The StatefulSet runs the very pod of the Deployment: one template to review, not two drifting apart. */
+    @Test
+    void theStatefulSetRunsTheDeploymentsPod() throws IOException {
+        JsonNode statefulSet = YAML.readTree(EXACTLY_ONCE.resolve("statefulset.yaml").toFile());
+        assertThat(statefulSet.path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(statefulSet.path("spec").path("template")).isEqualTo(single("Deployment").path("spec").path("template"));
+        assertThat(statefulSet.path("spec").path("selector")).isEqualTo(single("Deployment").path("spec").path("selector"));
+        io.fabric8.kubernetes.api.model.apps.StatefulSet typed =
+                YAML.treeToValue(statefulSet, io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+        assertThat(typed.getSpec().getAdditionalProperties()).isEmpty();
+    }
+
+    /** The replica id (transactional.id, group.instance.id) is the pod's name, stable in a StatefulSet. */
+    @Test
+    void theReplicaIdIsThePodName() {
+        JsonNode env = single("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        List<String> fields = new ArrayList<>();
+        env.forEach(e -> {
+            if (e.path("name").asText().equals("DIGITFLOW_REPLICA_ID")) {
+                fields.add(e.path("valueFrom").path("fieldRef").path("fieldPath").asText());
+            }
+        });
+        assertThat(fields).containsExactly("metadata.name");
+    }
+
+    @Test
+    void kustomizeBuildsTheExactlyOnceVariant() throws Exception {
+        assumeTrue(runs("kubectl", "version", "--client"), "kubectl is not installed");
+        Process build = new ProcessBuilder("kubectl", "kustomize", EXACTLY_ONCE.toString()).redirectErrorStream(true).start();
+        String out = new String(build.getInputStream().readAllBytes());
+        assertThat(build.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(build.exitValue()).as(out).isZero();
+        assertThat(out).contains("kind: StatefulSet", "DIGITFLOW_DELIVERY: exactly-once").doesNotContain("kind: Deployment");
+        assertThat(out).containsPattern("scaleTargetRef:\\s+kind: StatefulSet");
+    }
+
     // ---- the tools themselves, where this machine has them ------------------------------------------
 
     @Test

@@ -40,6 +40,16 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(builder.start());
     }
 
+    /**
+     * How many times {@code log} says a service started polling ("digitflow serving:"): a restarted
+     * process's count is one more than before its start.
+     */
+    static long servingLines(Path log) throws IOException {
+        try (var lines = java.nio.file.Files.lines(log)) {
+            return lines.filter(l -> l.startsWith("digitflow serving:")).count();
+        }
+    }
+
     /** The process id, which the service names itself by in events (host/pid). */
     public long pid() {
         return process.pid();
