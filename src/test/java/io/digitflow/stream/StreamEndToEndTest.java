@@ -57,9 +57,12 @@ class StreamEndToEndTest {
     @Test
     void readinessNamesTheServedModelAndKafkaAndMetricsAreExported() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(readiness).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        // Ready once the images consumer has its partitions (images-assignment), seconds after start.
+        HttpResponse<String> ready = org.awaitility.Awaitility.await("ready").atMost(java.time.Duration.ofMinutes(1))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.ofString()),
+                        r -> r.statusCode() == 200);
+        assertThat(ready.body()).contains("images-assignment");
         assertThat(ready.body()).contains("\"model\"").contains(models.active().orElseThrow().version())
                 .contains("SmallRye Reactive Messaging - readiness check");
         // The default engine is auto: the native kernel's fastest fp32 path wherever it loads.
