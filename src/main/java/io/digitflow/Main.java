@@ -32,27 +32,42 @@ public class Main {
         }
         NativeTuning.apply();
         Optional<LocalKafkaBroker> broker = Optional.empty();
-        if (isServe(args)) {
-            // Before the broker and Quarkus start: a bad replica id is one line, not a deployment failure.
-            try {
+        boolean serve = isServe(args);
+        try {
+            if (serve) {
+                // Before the broker and Quarkus start: a bad replica id is one line, not a deployment failure.
                 ReplicaIdentity.checkSetting();
-            } catch (UserException e) {
-                System.err.println(e.getMessage());
-                System.exit(2);
+                System.setProperty(SERVE_PROPERTY, "true");
+                System.setProperty("app.messaging-log-level", "INFO");
+                broker = LocalBrokerLauncher.startIfNoClusterConfigured();
+            } else if (args.length > 0 && args[0].equals("broker") && !isHelp(args)) {
+                broker = Optional.of(LocalBrokerLauncher.start());
             }
-            System.setProperty(SERVE_PROPERTY, "true");
-            System.setProperty("app.messaging-log-level", "INFO");
-            broker = LocalBrokerLauncher.startIfNoClusterConfigured();
-        } else if (args.length > 0 && args[0].equals("broker") && !isHelp(args)) {
-            broker = Optional.of(LocalBrokerLauncher.start());
+        } catch (RuntimeException | Error e) {
+            failedToStart(e);
         }
         Optional<LocalKafkaBroker> started = broker;
         BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         Quarkus.run(PicocliRunner.class, (exitCode, failure) -> {
             // The app's consumers and producers are closed by now; the broker goes last.
             started.ifPresent(LocalKafkaBroker::close);
+            if (failure != null && serve) {
+                failedToStart(failure);
+            }
             exit.accept(exitCode, failure);
         }, args);
+    }
+
+    /**
+     * Prints why the service cannot start as one line on the process's own stderr (not through logging,
+     * which may not be set up yet, or may have dropped messages) and exits with {@link StartupFailure#EXIT_STATUS}.
+     */
+    static void failedToStart(Throwable failure) {
+        java.io.PrintStream err = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        err.println("digitflow: cannot start: " + StartupFailures.oneLine(failure));
+        err.flush();
+        Runtime.getRuntime().halt(StartupFailure.EXIT_STATUS);
     }
 
     /** serve is the default command: no arguments, "serve", or options only. */

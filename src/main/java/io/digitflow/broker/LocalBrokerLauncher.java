@@ -1,5 +1,7 @@
 package io.digitflow.broker;
 
+import io.digitflow.StartupFailure;
+
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.Topics;
 import io.digitflow.platform.DigitflowHome;
@@ -30,16 +32,31 @@ public final class LocalBrokerLauncher {
         return Optional.of(start());
     }
 
-    /** Starts the local broker in {@code <home>/kafka} and creates the topics that are missing. */
+    /**
+     * Starts the local broker in {@code <home>/kafka} and creates the topics that are missing.
+     *
+     * @throws StartupFailure when a port is taken or not a port, or the data folder is unusable
+     */
     public static LocalKafkaBroker start() {
-        int port = Integer.parseInt(orDefault(setting("digitflow.broker.port", "DIGITFLOW_BROKER_PORT"),
-                Integer.toString(LocalKafkaBroker.DEFAULT_PORT)));
-        int controllerPort = Integer.parseInt(orDefault(
-                setting("digitflow.broker.controller-port", "DIGITFLOW_BROKER_CONTROLLER_PORT"), "9093"));
+        int port = port("digitflow.broker.port", "DIGITFLOW_BROKER_PORT", LocalKafkaBroker.DEFAULT_PORT);
+        int controllerPort = port("digitflow.broker.controller-port", "DIGITFLOW_BROKER_CONTROLLER_PORT", 9093);
         String folder = setting("digitflow.broker.dir", "DIGITFLOW_BROKER_DIR");
         Path dir = folder != null ? Path.of(folder) : DigitflowHome.resolve().resolve("kafka");
+        String dirSetting = folder != null ? "digitflow.broker.dir (DIGITFLOW_BROKER_DIR)"
+                : "digitflow.broker.dir (DIGITFLOW_BROKER_DIR) or digitflow.home (DIGITFLOW_HOME)";
+        requireUsable(dir, dirSetting);
         System.out.printf("Starting the local Kafka broker on 127.0.0.1:%d (data in %s) ...%n", port, dir);
-        LocalKafkaBroker broker = LocalKafkaBroker.builder(dir).port(port).controllerPort(controllerPort).start();
+        LocalKafkaBroker broker;
+        try {
+            broker = LocalKafkaBroker.builder(dir).port(port).controllerPort(controllerPort).start();
+        } catch (RuntimeException e) {
+            if (causedBy(e, java.net.BindException.class)) {
+                throw new StartupFailure("the local broker cannot listen on port " + port + " or " + controllerPort
+                        + " (" + rootMessage(e) + ")", "digitflow.broker.port / digitflow.broker.controller-port", e);
+            }
+            throw new StartupFailure("the local broker cannot use its data folder " + dir + " (" + rootMessage(e) + ")",
+                    dirSetting, e);
+        }
         int partitions = Integer.parseInt(orDefault(
                 setting("digitflow.topics.images-partitions", "DIGITFLOW_TOPICS_IMAGES_PARTITIONS"),
                 Integer.toString(Topics.DEFAULT_IMAGE_PARTITIONS)));
@@ -48,6 +65,57 @@ public final class LocalBrokerLauncher {
         }
         System.setProperty("kafka.bootstrap.servers", broker.bootstrapServers());
         return broker;
+    }
+
+    /** A port setting, checked to be free before the broker (whose start-up logs bury the reason) tries it. */
+    private static int port(String property, String env, int fallback) {
+        String value = orDefault(setting(property, env), Integer.toString(fallback));
+        int port;
+        try {
+            port = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new StartupFailure(property + " is '" + value + "', not a port number", property + " (" + env + ")");
+        }
+        if (port < 1 || port > 65535) {
+            throw new StartupFailure(property + " is " + port + ", not a port number (1-65535)", property + " (" + env + ")");
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.io.IOException e) {
+            throw new StartupFailure("port " + port + " is taken (" + e.getMessage() + "); another broker or service "
+                    + "listens there", property + " (" + env + "), or stop what holds the port", e);
+        }
+        return port;
+    }
+
+    /** The data folder must be a folder this process can create and write. */
+    private static void requireUsable(Path dir, String dirSetting) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new StartupFailure("the local broker's data folder " + dir + " cannot be created ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", dirSetting, e);
+        }
+        if (!java.nio.file.Files.isWritable(dir)) {
+            throw new StartupFailure("the local broker's data folder " + dir + " is not writable", dirSetting);
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
     }
 
     private static String setting(String property, String env) {

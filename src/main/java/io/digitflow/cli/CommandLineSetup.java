@@ -25,7 +25,7 @@ class CommandLineSetup {
             }
             // System.err as it is now (tests capture it per launch), not the writer picocli took at start-up.
             System.err.println("digitflow " + cmd.getCommandName() + ": " + problem);
-            return USER_ERROR;
+            return e instanceof io.digitflow.StartupFailure ? io.digitflow.StartupFailure.EXIT_STATUS : USER_ERROR;
         });
     }
 

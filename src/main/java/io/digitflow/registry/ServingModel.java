@@ -64,11 +64,23 @@ public class ServingModel {
             Log.infof("No model in %s yet: training one with the default settings", store.folder());
             MnistRepository data = new MnistRepository(config.data().dir(), config.data().mirror(),
                     config.dataCacheDir());
-            artifact = new TrainingJob().run(data.load(), Hyperparameters.defaults(), store, null, progress).artifact();
+            artifact = new TrainingJob().run(loadOrFail(data, store), Hyperparameters.defaults(), store, null, progress)
+                    .artifact();
         } else {
             throw new UserException(store.folder() + ": no model to serve; run `digitflow train` first");
         }
         return activate(artifact);
+    }
+
+    /** The MNIST data to train the first model on; no data and no model is a start-up failure. */
+    private static io.digitflow.data.MnistData loadOrFail(MnistRepository data, ModelStore store) {
+        try {
+            return data.load();
+        } catch (RuntimeException e) {
+            throw new io.digitflow.StartupFailure("no model in " + store.folder() + " and no MNIST data to train one ("
+                    + e.getMessage() + ")", "digitflow.data.dir (DIGITFLOW_DATA) or digitflow.data.mirror, or "
+                    + "digitflow.home (DIGITFLOW_HOME) to a home with a model", e);
+        }
     }
 
     /** Makes {@code artifact} the serving model, after a warm-up call on its classifier. */

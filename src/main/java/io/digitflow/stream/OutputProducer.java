@@ -50,6 +50,13 @@ public class OutputProducer {
     /** The transactional.id in exactly-once mode; empty in at-least-once mode. */
     private final Optional<String> transactionalId;
     private boolean transactionsReady;
+    /** Sends the replacements of refused outputs; rarely busy, so one thread. */
+    private final java.util.concurrent.ExecutorService resender = java.util.concurrent.Executors.newSingleThreadExecutor(
+            runnable -> {
+                Thread thread = new Thread(runnable, "digitflow-refused-outputs");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config,
@@ -183,15 +190,31 @@ public class OutputProducer {
 
     private void send(ProducerRecord<String, byte[]> record, int index, int resends, boolean replacement,
                       Refusals refusals, AtomicInteger remaining, CompletableFuture<Void> done) {
+        if (replacement || resends > 0) {
+            try {
+                trySend(record, index, resends, replacement, refusals, remaining, done);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e); // the producer is closing, say: the batch fails
+            }
+            return;
+        }
+        trySend(record, index, resends, replacement, refusals, remaining, done);
+    }
+
+    private void trySend(ProducerRecord<String, byte[]> record, int index, int resends, boolean replacement,
+                         Refusals refusals, AtomicInteger remaining, CompletableFuture<Void> done) {
         producer.send(record, (metadata, error) -> {
             if (error == null) {
                 if (remaining.decrementAndGet() == 0) {
                     done.complete(null);
                 }
             } else if (!replacement && refusals != null && refusedForRecord(error)) {
-                send(refusals.deadLetter(index, (KafkaException) error), index, 0, true, refusals, remaining, done);
+                // Not on the producer's I/O thread, which this callback runs on: send() may wait for
+                // metadata or buffer space, which only that thread provides.
+                resender.execute(() -> send(refusals.deadLetter(index, (KafkaException) error), index, 0, true,
+                        refusals, remaining, done));
             } else if (resends < SIBLING_RESENDS && refusedForSibling(error)) {
-                send(record, index, resends + 1, replacement, refusals, remaining, done);
+                resender.execute(() -> send(record, index, resends + 1, replacement, refusals, remaining, done));
             } else {
                 done.completeExceptionally(error);
             }
@@ -219,5 +242,6 @@ public class OutputProducer {
     void close() {
         // Lets in-flight outputs reach the broker, so their batches can still be acknowledged.
         producer.close(Duration.ofSeconds(10));
+        resender.shutdownNow();
     }
 }
