@@ -29,8 +29,8 @@ public final class MnistPreprocessor {
     private static final float MARK = 0.2f * PEAK;
     /** A mark with less than this share of the largest mark's ink is a speck, not part of the digit. */
     static final double MIN_PART = 0.05;
-    /** Soft stroke edges fainter than {@link #MARK} are kept within this many pixels of a kept mark. */
-    private static final int EDGE = 2;
+    /** Soft stroke edges fainter than {@link #MARK} are kept within this many pixels of a kept mark: the smoothed mark already reaches a pixel past the stroke, and JPEG ringing lies further out. */
+    private static final int EDGE = 1;
 
     /** Returns 784 bytes in MNIST's layout, or refuses a picture with no ink as {@link Reason#EMPTY_PICTURE}. */
     public byte[] prepare(GreyImage picture) throws InvalidInputException {

@@ -33,8 +33,24 @@ class InkReadingTest {
         assertThat(reading.paper().at(10, 10)).isCloseTo(200f, within(1f));
         assertThat(reading.sigma()).isCloseTo(5f, within(0.75f));
         assertThat(reading.inkLevel()).isCloseTo(160f, within(3f));
-        assertThat(reading.floor()).as("3 sigmas, but at least 10% of the ink")
-                .isCloseTo(Math.max(3 * reading.sigma(), 0.1f * reading.inkLevel()), within(0.01f));
+        assertThat(reading.floor()).as("3 sigmas, but at least a share of the ink")
+                .isCloseTo(Math.max(3 * reading.sigma(), InkReading.MIN_FLOOR * reading.inkLevel()), within(0.01f));
+        assertThat(reading.minFloor()).as("an enlarged picture").isEqualTo(InkReading.MIN_FLOOR);
+    }
+
+    @Test
+    void atMnistSizeTheFaintFringeBelongsToTheDigit() throws Exception {
+        float[] values = new float[28 * 28];
+        java.util.Arrays.fill(values, 250);
+        for (int y = 4; y < 24; y++) {
+            values[y * 28 + 13] = 20;
+            values[y * 28 + 14] = 20;
+            values[y * 28 + 12] = 225; // a fringe at 11% of the ink: kept at this size
+        }
+        GreyImage small = new GreyImage(28, 28, values);
+        InkReading reading = InkReading.of(small);
+        assertThat(reading.minFloor()).isEqualTo(InkReading.MIN_FLOOR_SMALL);
+        assertThat(reading.inkMap(small)[10 * 28 + 12]).isGreaterThan(0f);
     }
 
     @Test
