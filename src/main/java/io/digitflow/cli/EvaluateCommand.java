@@ -4,6 +4,8 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.inference.Classifier;
 import io.digitflow.inference.Engines;
+import io.digitflow.input.DecodeLimits;
+import io.digitflow.input.ImageDecoder;
 import io.digitflow.model.Evaluation;
 import io.digitflow.model.ModelArtifact;
 import io.digitflow.model.ModelMetadata;
@@ -42,6 +44,13 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Folder for the PNG pictures. Default: <model folder>/report.")
     Path report;
 
+    @Option(names = "--pictures", paramLabel = "DIR",
+            description = "Instead of the MNIST test set, evaluate a folder of labelled PNG/JPEG pictures through "
+                    + "the service's picture preparation; the label is the file's line in labels.csv (file,label) "
+                    + "or else the digit its name starts with (7_scan.jpg). Writes the confusion matrix and a grid "
+                    + "of mistakes, each as the picture given and the 28x28 the model saw.")
+    Path pictures;
+
     private final DigitflowConfig config;
 
     @Inject
@@ -53,6 +62,17 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         ModelArtifact artifact = model.load(config);
+        if (pictures != null) {
+            Path folder = report != null ? report : artifact.folder().resolve("report");
+            try (Classifier classifier = Engines.create(artifact.network(), artifact.version(), 1000,
+                    Engines.Choice.of(config))) {
+                out.printf(Locale.ROOT, "Model %s (%s), engine %s%n", artifact.version(), artifact.folder(),
+                        classifier.engine());
+                PictureEvaluation.run(pictures, classifier, new ImageDecoder(DecodeLimits.of(config.input())),
+                        folder, out);
+            }
+            return 0;
+        }
         MnistSplit test = data.repository(config).loadTest().split();
         Evaluation evaluation;
         String engine;

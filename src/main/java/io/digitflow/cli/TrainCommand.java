@@ -1,6 +1,7 @@
 package io.digitflow.cli;
 
 import io.digitflow.config.DigitflowConfig;
+import io.digitflow.data.MnistAugmenter;
 import io.digitflow.data.MnistData;
 import io.digitflow.model.Hyperparameters;
 import io.digitflow.model.ModelStore;
@@ -45,6 +46,11 @@ public class TrainCommand implements Callable<Integer> {
             description = "Folder to write the model to (must not exist). Default: a new version in <home>/models.")
     Path output;
 
+    @Option(names = "--augment",
+            description = "Train on the digits redrawn with random shifts, scale, stroke width and noise, for "
+                    + "robustness to photographed and scanned pictures; the default is the exact MNIST recipe.")
+    boolean augment;
+
     @Mixin
     DataOptions data;
 
@@ -61,6 +67,10 @@ public class TrainCommand implements Callable<Integer> {
         Hyperparameters hp = new Hyperparameters(epochs, batchSize, learningRate, Hyperparameters.DEFAULT_RHO,
                 Hyperparameters.DEFAULT_EPSILON, seed);
         MnistData mnist = data.repository(config).load();
+        if (augment) {
+            mnist = new MnistData(MnistAugmenter.augment(mnist.train(), seed), mnist.test(), mnist.sha256(),
+                    mnist.source() + " (training digits augmented, seed " + seed + ")");
+        }
         Log.infof("ND4J: %s", Nd4jRuntime.describe().summary());
         out.printf(Locale.ROOT, "MNIST: %,d training and %,d test images from %s%n",
                 mnist.train().count(), mnist.test().count(), mnist.source());

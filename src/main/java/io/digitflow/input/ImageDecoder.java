@@ -48,6 +48,36 @@ public final class ImageDecoder {
         };
     }
 
+    /**
+     * The picture a record carries as it was given, before preparation: upright, letterboxed into 28x28 by area
+     * averaging and inverted (0 = white paper), for showing next to the digit the model saw. Only pictures
+     * have one; the limits apply as in {@link #decode}.
+     */
+    public byte[] preview(byte[] value, String contentTypeOrNull) throws InvalidInputException {
+        if (value == null || value.length == 0 || value.length > limits.maxRecordBytes()) {
+            throw new InvalidInputException(Reason.EMPTY_RECORD, "no picture to preview");
+        }
+        InputFormat format = FormatDetector.detect(value, contentTypeOrNull);
+        if (format != InputFormat.PNG && format != InputFormat.JPEG) {
+            throw new InvalidInputException(Reason.UNRECOGNISED_FORMAT, format + " is not a picture");
+        }
+        GreyImage picture = pictures.decode(value, format);
+        int side = DecodedImage.SIDE;
+        double scale = (double) side / Math.max(picture.width(), picture.height());
+        int w = Math.max(1, Math.min(side, (int) Math.round(picture.width() * scale)));
+        int h = Math.max(1, Math.min(side, (int) Math.round(picture.height() * scale)));
+        float[] small = Resampler.resize(picture.luminance(), picture.width(), picture.height(), w, h);
+        byte[] out = new byte[DecodedImage.PIXELS];
+        int left = (side - w) / 2;
+        int top = (side - h) / 2;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[(top + y) * side + left + x] = (byte) Math.max(0, Math.min(255, Math.round(255 - small[y * w + x])));
+            }
+        }
+        return out;
+    }
+
     /** The hot path: a length check and the result record, nothing else allocated. */
     private static DecodedImage raw(byte[] value) throws InvalidInputException {
         if (value.length != DecodedImage.PIXELS) {

@@ -3,6 +3,13 @@ package io.digitflow.input;
 /**
  * Prepares a picture the way MNIST's digits were made: grey ink light on dark, cropped to the ink, fitted into
  * 20x20 keeping its aspect ratio, and placed in 28x28 with its centre of mass at the centre. Stateless.
+ *
+ * <p>Before that, the picture is read as a photo or scan would need: shrunk to at most {@link #WORK_SIDE} pixels
+ * a side (area averaging, which also quiets noise); paper, ink, polarity, uneven light and noise estimated from the
+ * picture itself ({@link InkReading}); the noise floor removed and the ink stretched to full intensity; and only
+ * the marks that belong to the digit kept: the 8-connected blobs of the smoothed ink holding at least
+ * {@link #MIN_PART} of the largest one's ink, so that specks, dust and grain neither widen the crop nor pull the
+ * centre of mass.
  */
 public final class MnistPreprocessor {
 
@@ -13,22 +20,34 @@ public final class MnistPreprocessor {
     private static final double CENTRE = 14.0;
     /** MNIST's ink peaks at 254-255 in every test digit, so prepared digits are stretched to peak there too. */
     private static final float PEAK = 255f;
-    /** Fewer grey levels than this between background and ink is no picture: stretching it would make noise a digit. */
-    private static final float MIN_CONTRAST = 32f;
-    /** Stretched ink fainter than this (10%) is background: it keeps JPEG ringing and paper grain out of the crop. */
-    private static final float INK_THRESHOLD = 0.1f * PEAK;
+    /**
+     * Pictures are prepared at most this many pixels a side: a digit filling a tenth of the frame is still 50
+     * pixels tall, more than the 20 it becomes, and the work and memory per picture stay bounded.
+     */
+    static final int WORK_SIDE = 512;
+    /** Smoothed ink at least this strong (a fifth of full) marks a pixel as part of a mark. */
+    private static final float MARK = 0.2f * PEAK;
+    /** A mark with less than this share of the largest mark's ink is a speck, not part of the digit. */
+    static final double MIN_PART = 0.05;
+    /** Soft stroke edges fainter than {@link #MARK} are kept within this many pixels of a kept mark: the smoothed mark already reaches a pixel past the stroke, and JPEG ringing lies further out. */
+    private static final int EDGE = 1;
 
     /** Returns 784 bytes in MNIST's layout, or refuses a picture with no ink as {@link Reason#EMPTY_PICTURE}. */
     public byte[] prepare(GreyImage picture) throws InvalidInputException {
-        Ink ink = Ink.of(picture);
-        int[] box = inkBounds(picture, ink);
+        GreyImage work = shrink(picture);
+        int w = work.width();
+        int h = work.height();
+        float[] ink = InkReading.of(work).inkMap(work);
+        keepDigit(ink, w, h);
+        int[] box = inkBounds(ink, w, h);
+        if (box[2] < 0) {
+            throw new InvalidInputException(Reason.EMPTY_PICTURE, "picture has no ink: nothing stands out of the paper");
+        }
         int cropWidth = box[2] - box[0] + 1;
         int cropHeight = box[3] - box[1] + 1;
         float[] crop = new float[cropWidth * cropHeight];
         for (int y = 0; y < cropHeight; y++) {
-            for (int x = 0; x < cropWidth; x++) {
-                crop[y * cropWidth + x] = ink.at(picture.at(box[0] + x, box[1] + y));
-            }
+            System.arraycopy(ink, (box[1] + y) * w + box[0], crop, y * cropWidth, cropWidth);
         }
         double scale = (double) BOX / Math.max(cropWidth, cropHeight);
         int width = fit(cropWidth * scale);
@@ -37,12 +56,53 @@ public final class MnistPreprocessor {
         return centre(stretch(fitted), width, height);
     }
 
-    /** {minX, minY, maxX, maxY} of the ink; never empty, since {@link Ink#of} found contrast. */
-    private static int[] inkBounds(GreyImage picture, Ink ink) {
+    /** The picture area-averaged down to at most {@link #WORK_SIDE} a side, keeping its aspect ratio. */
+    static GreyImage shrink(GreyImage picture) {
+        int longer = Math.max(picture.width(), picture.height());
+        if (longer <= WORK_SIDE) {
+            return picture;
+        }
+        double scale = (double) WORK_SIDE / longer;
+        int w = Math.max(1, (int) Math.round(picture.width() * scale));
+        int h = Math.max(1, (int) Math.round(picture.height() * scale));
+        return new GreyImage(w, h, Resampler.resize(picture.luminance(), picture.width(), picture.height(), w, h));
+    }
+
+    /** Zeroes all ink but the digit's marks and their soft edges. */
+    private static void keepDigit(float[] ink, int w, int h) {
+        float[] smooth = Filters.box3(ink, w, h);
+        boolean[] marks = new boolean[ink.length];
+        boolean any = false;
+        for (int i = 0; i < ink.length; i++) {
+            marks[i] = smooth[i] >= MARK;
+            any |= marks[i];
+        }
+        if (!any) {
+            return; // a digit of lone pixels (a tiny picture): nothing to tell specks by, keep it all
+        }
+        double[][] mass = new double[1][];
+        int[] labels = Filters.components(marks, ink, w, h, mass);
+        double largest = 0;
+        for (double m : mass[0]) {
+            largest = Math.max(largest, m);
+        }
+        for (int i = 0; i < ink.length; i++) {
+            marks[i] = labels[i] != 0 && mass[0][labels[i]] >= MIN_PART * largest;
+        }
+        boolean[] kept = Filters.dilate(marks, w, h, EDGE);
+        for (int i = 0; i < ink.length; i++) {
+            if (!kept[i]) {
+                ink[i] = 0;
+            }
+        }
+    }
+
+    /** {minX, minY, maxX, maxY} of the ink; maxX is -1 when there is none. */
+    private static int[] inkBounds(float[] ink, int w, int h) {
         int[] box = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
-        for (int y = 0; y < picture.height(); y++) {
-            for (int x = 0; x < picture.width(); x++) {
-                if (ink.at(picture.at(x, y)) > 0) {
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (ink[y * w + x] > 0) {
                     box[0] = Math.min(box[0], x);
                     box[1] = Math.min(box[1], y);
                     box[2] = Math.max(box[2], x);
@@ -96,64 +156,5 @@ public final class MnistPreprocessor {
 
     private static int clamp(int offset, int max) {
         return Math.max(0, Math.min(max, offset));
-    }
-
-    /**
-     * How to read ink from luminance: the picture's polarity, its background level and its contrast.
-     * The background is the median of the border, which ink rarely covers; a picture whose border is lighter
-     * than its mean is dark ink on light paper and is inverted, as MNIST's ink is light on dark.
-     */
-    private record Ink(boolean inverted, float background, float contrast) {
-
-        static Ink of(GreyImage picture) throws InvalidInputException {
-            double sum = 0; // double: a float sum over millions of pixels drifts
-            float min = 255;
-            float max = 0;
-            for (float v : picture.luminance()) {
-                sum += v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-            double mean = sum / picture.luminance().length;
-            float border = borderMedian(picture);
-            boolean inverted = border > mean;
-            float background = inverted ? 255 - border : border;
-            float contrast = (inverted ? 255 - min : max) - background;
-            if (contrast < MIN_CONTRAST) {
-                throw new InvalidInputException(Reason.EMPTY_PICTURE, String.format(
-                        "picture has no ink: ink and background differ by %.0f grey levels, at least %.0f needed",
-                        contrast, MIN_CONTRAST));
-            }
-            return new Ink(inverted, background, contrast);
-        }
-
-        /** 0 for background, up to 255 for the strongest ink. */
-        float at(float luminance) {
-            float v = ((inverted ? 255 - luminance : luminance) - background) * PEAK / contrast;
-            return v < INK_THRESHOLD ? 0 : Math.min(PEAK, v);
-        }
-
-        /** A histogram, not a sort: border values are grey levels, and this allocates 1 KiB whatever the size. */
-        private static float borderMedian(GreyImage picture) {
-            int w = picture.width();
-            int h = picture.height();
-            int[] counts = new int[256];
-            int n = 0;
-            for (int y = 0; y < h; y++) {
-                boolean edgeRow = y == 0 || y == h - 1;
-                for (int x = 0; x < w; x += edgeRow || x == w - 1 ? 1 : w - 1) {
-                    counts[Math.round(Math.max(0, Math.min(255, picture.at(x, y))))]++;
-                    n++;
-                }
-            }
-            int seen = 0;
-            for (int level = 0; level < 256; level++) {
-                seen += counts[level];
-                if (seen * 2 >= n) {
-                    return level;
-                }
-            }
-            return 255;
-        }
     }
 }

@@ -13,7 +13,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes a PNG or JPEG with javax.imageio into grey luminance, refusing a canvas larger than the limits
- * from its header, before any pixel is decoded.
+ * from its header, before any pixel is decoded. A JPEG is turned upright as its EXIF orientation says.
  */
 final class PictureDecoder {
 
@@ -44,7 +44,9 @@ final class PictureDecoder {
                 // a digit half made up is worse than a dead letter.
                 throw undecodable(format, String.join("; ", warnings), null);
             }
-            return Luminance.of(image);
+            GreyImage grey = Luminance.of(image);
+            // Phones store the sensor's view and say in EXIF how the phone was held.
+            return format == InputFormat.JPEG ? ExifOrientation.apply(grey, ExifOrientation.of(bytes)) : grey;
         } catch (IOException | RuntimeException e) {
             // Image plugins throw runtime exceptions on some corrupt input, not only IIOException.
             throw undecodable(format, messages(e), e);

@@ -99,6 +99,34 @@ class MnistPreprocessorTest {
     }
 
     @Test
+    void darkSpecksAndDustAwayFromTheDigitDoNotWidenTheCropNorMoveIt() throws Exception {
+        GreyImage clean = rect(200, 200, 230, 20, 90, 40, 110, 160);
+        float[] dusty = clean.luminance().clone();
+        Random random = new Random(7);
+        for (int speck = 0; speck < 40; speck++) { // full-strength dust, two pixels each
+            int x = random.nextInt(199);
+            int y = random.nextInt(200);
+            if (x < 80 || x > 120) {
+                dusty[y * 200 + x] = 20;
+                dusty[y * 200 + x + 1] = 20;
+            }
+        }
+        byte[] fromDusty = preprocessor.prepare(new GreyImage(200, 200, dusty));
+        assertThat(fromDusty).isEqualTo(preprocessor.prepare(clean));
+    }
+
+    @Test
+    void bigPicturesArePreparedAtABoundedWorkingSize() throws Exception {
+        GreyImage big = rect(2000, 1500, 250, 10, 900, 300, 1100, 1200);
+        assertThat(MnistPreprocessor.shrink(big).width()).isEqualTo(MnistPreprocessor.WORK_SIDE);
+        assertThat(MnistPreprocessor.shrink(big).height()).isEqualTo(384);
+        byte[] digit = preprocessor.prepare(big);
+        int[] box = DigitMetrics.inkBounds(digit);
+        assertThat(box[3] - box[1] + 1).isEqualTo(20);
+        assertThat(DigitMetrics.centreOfMass(digit)[0]).isCloseTo(14, within(1.0));
+    }
+
+    @Test
     void uniformAndLowContrastPicturesAreEmpty() {
         InvalidInputException blank = catchThrowableOfType(InvalidInputException.class,
                 () -> preprocessor.prepare(rect(30, 30, 255, 255, 0, 0, 0, 0)));

@@ -84,6 +84,23 @@ class PictureDecodingTest {
     }
 
     @Test
+    void palettedAndSixteenBitPngsArePreparedLikeTheirEightBitTwin() throws Exception {
+        BufferedImage grey = Pictures.fill(Pictures.canvas(60, 60, 255), 25, 10, 35, 50, 0);
+        byte[] expected = decoder.decode(Pictures.png(grey), "image/png").pixels();
+        BufferedImage paletted = new BufferedImage(60, 60, BufferedImage.TYPE_BYTE_BINARY);
+        BufferedImage sixteen = new BufferedImage(60, 60, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 60; x++) {
+                boolean ink = x >= 25 && x < 35 && y >= 10 && y < 50;
+                paletted.setRGB(x, y, ink ? 0xFF000000 : 0xFFFFFFFF);
+                sixteen.getRaster().setSample(x, y, 0, ink ? 0 : 65535);
+            }
+        }
+        assertThat(decoder.decode(Pictures.png(paletted), "image/png").pixels()).isEqualTo(expected);
+        assertThat(decoder.decode(Pictures.png(sixteen), "image/png").pixels()).isEqualTo(expected);
+    }
+
+    @Test
     void hugeDeclaredCanvasIsRefusedFromItsHeaderAlone() {
         byte[] bomb = Pictures.pngDeclaring(100_000, 100_000);
         assertThat(bomb.length).isLessThan(100);
