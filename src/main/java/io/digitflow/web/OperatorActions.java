@@ -3,7 +3,6 @@ package io.digitflow.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.control.CommandSignature;
 import io.digitflow.control.ControlRequests;
@@ -13,10 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -52,15 +48,7 @@ public class OperatorActions {
         this.topic = config.topics().control();
         this.signature = CommandSignature.of(config.control());
         this.vertx = vertx;
-        Map<String, Object> props = ClientProperties.producer(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-console-control");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.producer = ConsoleProducers.create(kafka, "digitflow-console-control");
     }
 
     /** True when an operator token is configured: the page offers the actions. */

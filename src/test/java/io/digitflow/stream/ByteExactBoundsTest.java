@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 
+import static io.digitflow.stream.OutputRecords.header;
+import static io.digitflow.stream.OutputRecords.only;
+import static io.digitflow.stream.OutputRecords.record;
+import static io.digitflow.stream.OutputRecords.size;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,24 +115,4 @@ class ByteExactBoundsTest {
         return new BatchProcessor(new ImageDecoder(DecodeLimits.DEFAULTS), bounds, 16, "predictions", "dlq", null);
     }
 
-    private static ProducerRecord<String, byte[]> only(BatchProcessor processor, ConsumerRecord<String, byte[]> input) {
-        List<ProducerRecord<String, byte[]>> out = processor.process(List.of(input), () -> new ConstantClassifier("v"))
-                .records();
-        assertThat(out).hasSize(1);
-        return out.get(0);
-    }
-
-    private static ConsumerRecord<String, byte[]> record(String key, byte[] value, RecordHeaders headers) {
-        return new ConsumerRecord<>("images", 0, 7, 0L, TimestampType.CREATE_TIME,
-                key.getBytes(UTF_8).length, value.length, key, value, headers, Optional.empty());
-    }
-
-    private static long size(ProducerRecord<String, byte[]> record) {
-        return RecordSize.ofOutput(record.key(), record.value(), record.headers().toArray());
-    }
-
-    private static String header(ProducerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), UTF_8);
-    }
 }

@@ -17,6 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import static io.digitflow.stream.OutputRecords.header;
+import static io.digitflow.stream.OutputRecords.only;
+import static io.digitflow.stream.OutputRecords.record;
+import static io.digitflow.stream.OutputRecords.size;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +47,7 @@ class OutputSizeBoundTest {
         ConsumerRecord<String, byte[]> input = record(id, json, headers);
         assertThat(BatchProcessor.recordBytes(input)).isLessThanOrEqualTo(LIMIT);
 
-        ProducerRecord<String, byte[]> out = only(input);
+        ProducerRecord<String, byte[]> out = only(processor, input);
 
         assertThat(out.topic()).isEqualTo("predictions");
         assertThat(size(out)).isLessThan(KAFKA_DEFAULT_MAX_REQUEST);
@@ -56,7 +60,7 @@ class OutputSizeBoundTest {
         headers.add("h", new byte[2 * LIMIT]);
         ConsumerRecord<String, byte[]> input = record(key, new byte[5 * LIMIT], headers);
 
-        ProducerRecord<String, byte[]> out = only(input);
+        ProducerRecord<String, byte[]> out = only(processor, input);
 
         assertThat(out.topic()).isEqualTo("dlq");
         assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.RECORD_TOO_LARGE.code());
@@ -78,7 +82,7 @@ class OutputSizeBoundTest {
         ConsumerRecord<String, byte[]> input = record("x".repeat(DecodedImage.MAX_ID_CHARS + 1), new byte[784],
                 new RecordHeaders());
 
-        ProducerRecord<String, byte[]> out = only(input);
+        ProducerRecord<String, byte[]> out = only(processor, input);
 
         assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.ID_TOO_LONG.code());
         assertThat(out.value()).as("value untouched under the limit").isSameAs(input.value());
@@ -89,31 +93,10 @@ class OutputSizeBoundTest {
     void aLongJsonIdIsDeadLetteredAndAKeyAtTheBoundIsPredicted() {
         byte[] json = ("{\"id\":\"" + "i".repeat(DecodedImage.MAX_ID_CHARS + 1) + "\",\"pixels\":" + zeros() + "}")
                 .getBytes(UTF_8);
-        assertThat(header(only(record("k", json, new RecordHeaders())), DeadLetters.REASON_CODE))
+        assertThat(header(only(processor, record("k", json, new RecordHeaders())), DeadLetters.REASON_CODE))
                 .isEqualTo(Reason.ID_TOO_LONG.code());
-        assertThat(only(record("k".repeat(DecodedImage.MAX_ID_CHARS), new byte[784], new RecordHeaders())).topic())
+        assertThat(only(processor, record("k".repeat(DecodedImage.MAX_ID_CHARS), new byte[784], new RecordHeaders())).topic())
                 .isEqualTo("predictions");
-    }
-
-    private ProducerRecord<String, byte[]> only(ConsumerRecord<String, byte[]> input) {
-        List<ProducerRecord<String, byte[]>> out = processor.process(List.of(input), () -> new ConstantClassifier("v"))
-                .records();
-        assertThat(out).hasSize(1);
-        return out.get(0);
-    }
-
-    private static ConsumerRecord<String, byte[]> record(String key, byte[] value, RecordHeaders headers) {
-        return new ConsumerRecord<>("images", 0, 7, 0L, TimestampType.CREATE_TIME,
-                key.getBytes(UTF_8).length, value.length, key, value, headers, Optional.empty());
-    }
-
-    private static long size(ProducerRecord<String, byte[]> record) {
-        return RecordSize.ofOutput(record.key(), record.value(), record.headers().toArray());
-    }
-
-    private static String header(ProducerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), UTF_8);
     }
 
     private static String zeros() {
