@@ -16,6 +16,11 @@ STEADY_ENGINE=${STEADY_ENGINE:-auto}
 STEADY_PHASE=${STEADY_PHASE:-yes}
 # Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
 SERVE_OPTS=${SERVE_OPTS:-}
+# CONSOLE=yes: a console page follows the live stream (/console/stream) while the service drains,
+# to measure what an open console costs.
+CONSOLE=${CONSOLE:-no}
+CONSOLE_PORT=$((PORT + 2))
+if [ "$CONSOLE" = yes ]; then SERVE_OPTS="$SERVE_OPTS -Dquarkus.http.port=$CONSOLE_PORT"; fi
 SERVE_ENV=${SERVE_ENV:-}
 work=$(mktemp -d)
 app=(java -jar target/quarkus-app/quarkus-run.jar)
@@ -31,17 +36,29 @@ fresh_broker() {
 
 serve_opts() { echo "-Dquarkus.http.port=0 -Ddigitflow.engine=$1 -Ddigitflow.serve.train-if-missing=false $SERVE_OPTS"; }
 
+# A console page's connection, opened as soon as the service's HTTP port answers, held until it stops.
+open_console() {
+  ( for _ in $(seq 600); do
+      curl -sN "http://127.0.0.1:$CONSOLE_PORT/console/stream" >> "$work/console-$1.log" 2>/dev/null || true
+      [ -s "$work/console-$1.log" ] && break
+      sleep 0.1
+    done ) &
+  pids+=($!)
+}
+
 for engine in $ENGINES; do
   echo "== backlog of $N images, engine $engine"
   fresh_broker "$engine"
   "${app[@]}" send --mnist-test --count "$N" "${client[@]}" | tail -1
   start "watch-$engine" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
   watcher=${pids[-1]}
+  if [ "$CONSOLE" = yes ]; then open_console "$engine"; fi
   start "serve-$engine" "digitflow serving" \
     env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$engine") -jar target/quarkus-app/quarkus-run.jar serve
   wait "$watcher" || true
   sed -n '/^Summary/,$p' "$work/watch-$engine.log"
   grep -h "^CPU" "$work/watch-$engine.log" || true
+  if [ "$CONSOLE" = yes ]; then echo "  console: $(grep -c '^event: tick' "$work/console-$engine.log" || true) ticks received"; fi
   # CPU seconds each process used in all (start-up included): where the two cores went.
   for p in "${pids[@]}"; do ps -o cputimes=,args= -p "$p" 2>/dev/null | awk '{printf "  cpu %5ss  %s\n", $1, $NF}' || true; done
   stop_all
