@@ -6,6 +6,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberToRemove;
@@ -66,7 +67,12 @@ public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
         }
     }
 
-    void leave(@Observes @Priority(AFTER_CONSUMERS_CLOSED) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+    /**
+     * Only if this bean exists: when start-up failed before any consumer was made, creating it here
+     * (and the settings it needs) at shutdown would bury the one-line cause under a stack trace.
+     */
+    void leave(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(AFTER_CONSUMERS_CLOSED)
+               @BeforeDestroyed(ApplicationScoped.class) Object event) {
         Map<String, Map<String, Object>> groups;
         synchronized (joined) {
             groups = new LinkedHashMap<>(joined);

@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.security.MessageDigest;
@@ -238,7 +239,7 @@ public class Console {
                 && MessageDigest.isEqual(expected.get().getBytes(UTF_8), given.getBytes(UTF_8));
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    void stop(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         synchronized (this) {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
