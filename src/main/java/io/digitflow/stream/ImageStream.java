@@ -68,13 +68,13 @@ public class ImageStream {
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
-        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), RecordBounds.of(config),
+        this.bounds = RecordBounds.of(config);
+        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
                 config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.exactlyOnce = config.exactlyOnce();
         this.dlqTopic = config.topics().deadLetters();
         this.maxRecordBytes = config.input().maxRecordBytes();
-        this.bounds = RecordBounds.of(config);
     }
 
     @Incoming(CHANNEL)
