@@ -78,6 +78,29 @@ class LayoutTest {
         assertThat(wrong).as("imports of a package on the same floor or above").isEmpty();
     }
 
+    /** Kafka clients are made in one place, so every one of them gets the kafka.* settings alike. */
+    @Test
+    void onlyTheClientFactoryMakesKafkaClients() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.digitflow");
+        Set<String> makers = new TreeSet<>();
+        for (JavaClass from : classes) {
+            java.util.stream.Stream.concat(from.getConstructorCallsFromSelf().stream(),
+                    from.getMethodCallsFromSelf().stream()).forEach(call -> {
+                String owner = call.getTargetOwner().getName();
+                boolean makesClient = (call.getName().equals("<init>")
+                        && (owner.equals("org.apache.kafka.clients.producer.KafkaProducer")
+                        || owner.equals("org.apache.kafka.clients.consumer.KafkaConsumer")))
+                        || (call.getName().equals("create") && (owner.equals("org.apache.kafka.clients.admin.Admin")
+                        || owner.equals("org.apache.kafka.clients.admin.AdminClient")));
+                if (makesClient) {
+                    makers.add(from.getName());
+                }
+            });
+        }
+        assertThat(makers).containsExactly("io.digitflow.kafka.ClientFactory");
+    }
+
     /** The first segment under io.digitflow; empty for the root package. */
     private static String packageOf(JavaClass javaClass) {
         String name = javaClass.getPackageName();

@@ -1,12 +1,12 @@
 package io.digitflow.broker;
 
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.StartupFailure;
 
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.Topics;
 import io.digitflow.platform.DigitflowHome;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class LocalBrokerLauncher {
         int partitions = Integer.parseInt(orDefault(
                 setting("digitflow.topics.images-partitions", "DIGITFLOW_TOPICS_IMAGES_PARTITIONS"),
                 Integer.toString(Topics.DEFAULT_IMAGE_PARTITIONS)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = ClientFactory.of(broker.clientSettings()).admin("digitflow-topic-setup", Map.of())) {
             TopicSetup.ensure(admin, Topics.all(partitions), Duration.ofSeconds(30));
         }
         System.setProperty("kafka.bootstrap.servers", broker.bootstrapServers());

@@ -1,5 +1,7 @@
 package io.digitflow.broker;
 
+import java.util.HashMap;
+import io.digitflow.kafka.ClientFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -87,6 +89,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public Map<String, Object> adminClientProperties() {
         return security == null ? Map.of() : security.clientProperties(security.superUser(), security.superPassword());
+    }
+
+    /** Bootstrap servers and {@link #adminClientProperties()}: what a client factory needs for this broker. */
+    public Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new java.util.HashMap<>(adminClientProperties());
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return settings;
     }
 
     public synchronized boolean isRunning() {
@@ -245,13 +254,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
         private static void awaitAnswer(String bootstrapServers, Map<String, Object> clientProperties,
                                         Duration timeout) {
-            Properties props = new Properties();
-            props.putAll(clientProperties);
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Map<String, Object> settings = new java.util.HashMap<>(clientProperties);
+            settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             // One call that either answers within the timeout or fails; no retries past it.
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            try (Admin admin = Admin.create(props)) {
+            try (Admin admin = ClientFactory.of(settings).admin("digitflow-broker-check", Map.of(
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
                 int nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
                 if (nodes == 0) {
                     throw new IllegalStateException("The local Kafka broker on " + bootstrapServers

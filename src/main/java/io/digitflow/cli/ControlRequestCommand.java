@@ -11,11 +11,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +78,7 @@ public class ControlRequestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String id = requestId != null ? requestId : "cli-" + UUID.randomUUID();
-        try (KafkaConsumer<String, byte[]> events = kafka.reader()) {
+        try (KafkaConsumer<String, byte[]> events = kafka.reader("digitflow-control-command")) {
             // Positioned at the end before sending, so no event of this request can be missed.
             List<TopicPartition> partitions = events.partitionsFor(config.topics().events(), Duration.ofSeconds(30))
                     .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -134,13 +131,9 @@ public class ControlRequestCommand implements Callable<Integer> {
         if (noLabeled) {
             json.put("includeLabeled", false);
         }
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         Optional<CommandSignature> signature = signature();
         ProducerRecord<String, byte[]> record = ControlRequests.record(config.topics().control(), id, json, signature);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer = kafka.clients().producer("digitflow-control-command", Map.of())) {
             producer.send(record).get();
             return signature.isPresent();
         } catch (InterruptedException e) {

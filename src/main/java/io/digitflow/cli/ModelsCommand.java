@@ -40,7 +40,7 @@ public class ModelsCommand implements Callable<Integer> {
         Map<String, ModelMetadata> versions = new TreeMap<>();
         AtomicReference<ActivePointer> active = new AtomicReference<>();
         String topic = config.topics().models();
-        try (KafkaConsumer<String, byte[]> consumer = kafka.reader()) {
+        try (KafkaConsumer<String, byte[]> consumer = kafka.reader("digitflow-models-command")) {
             TopicReader.readToEnd(consumer, topic, record -> {
                 try {
                     if (record.key() == null || record.value() == null) {

@@ -1,5 +1,6 @@
 package io.digitflow.cli;
 
+import java.util.HashMap;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
@@ -8,8 +9,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +92,7 @@ public class SendCommand implements Callable<Integer> {
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {
+        try (KafkaProducer<String, byte[]> producer = kafka.clients().producer("digitflow-send", producerConfig())) {
             for (int i = 0; i < total && failure.get() == null; i++) {
                 if (rate > 0) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -132,14 +131,10 @@ public class SendCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.LINGER_MS_CONFIG, rate > 0 ? 0 : 5); // paced: send at once; flat out: fill batches
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;
     }
 

@@ -1,5 +1,6 @@
 package io.digitflow.cli;
 
+import java.util.HashMap;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistSplit;
@@ -84,7 +85,7 @@ public class WatchCommand implements Callable<Integer> {
         long lastNanos = 0;
         long lastReport = System.nanoTime();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+        try (KafkaConsumer<String, byte[]> consumer = kafka.reader("digitflow-watch", consumerConfig())) {
             assignAll(consumer, source);
             out.printf("Watching %s%s%n", source, expect > 0 ? String.format(" for %,d predictions", expect) : "");
             while (expect == 0 || received < expect) {
@@ -150,7 +151,7 @@ public class WatchCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = kafka.readerConfig();
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000); // keep up with the service
         // Outputs of the exactly-once mode count once committed; an aborted transaction's would count twice.
         // Without transactions (at-least-once) every record is committed as soon as written: no difference.

@@ -1,6 +1,6 @@
 package io.digitflow.control;
 
-import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelMetadata;
 import io.digitflow.registry.ActivePointer;
@@ -11,11 +11,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.util.LinkedHashMap;
@@ -197,11 +193,8 @@ public class ControlHandler {
 
     private synchronized RequestLog requests() {
         if (requests == null) {
-            Map<String, Object> props = ClientProperties.consumer(kafka);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            requests = new RequestLog(new KafkaConsumer<>(props), config.topics().events(),
+            requests = new RequestLog(ClientFactory.of(kafka).consumer("digitflow-requests", Map.of()),
+                    config.topics().events(),
                     config.control().maxClockSkew());
         }
         return requests;

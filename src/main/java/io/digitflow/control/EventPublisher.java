@@ -1,18 +1,15 @@
 package io.digitflow.control;
 
+import io.digitflow.kafka.ClientFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,13 +30,7 @@ public class EventPublisher {
 
     public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
         this.topic = config.topics().events();
-        Map<String, Object> props = ClientProperties.producer(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-events");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.producer = ClientFactory.of(kafka).producer("digitflow-events", Map.of());
     }
 
     /**

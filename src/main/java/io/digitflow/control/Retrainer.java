@@ -1,7 +1,7 @@
 package io.digitflow.control;
 
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.input.DecodeLimits;
-import io.digitflow.kafka.ClientProperties;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistData;
 import io.digitflow.data.MnistRepository;
@@ -14,14 +14,8 @@ import io.digitflow.registry.ServingModel;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -187,16 +181,9 @@ public class Retrainer {
     }
 
     private MnistData withLabeled(ControlCommand command, MnistData data) {
-        Map<String, Object> consumerProps = ClientProperties.consumer(kafka);
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        Map<String, Object> producerProps = ClientProperties.producer(kafka);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps);
-             KafkaProducer<String, byte[]> dlq = new KafkaProducer<>(producerProps)) {
+        ClientFactory clients = ClientFactory.of(kafka);
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer("digitflow-labeled", Map.of());
+             KafkaProducer<String, byte[]> dlq = clients.producer("digitflow-labeled-dead-letters", Map.of())) {
             LabeledData.Result result = LabeledData.addTo(data, consumer, config.topics().labeled(),
                     new ImageDecoder(DecodeLimits.of(config.input())), dlq, config.topics().deadLetters());
             events.publish(command, ControlEvent.PROGRESS, String.format("training on %d MNIST images + %d labelled "

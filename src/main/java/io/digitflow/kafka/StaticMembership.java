@@ -8,7 +8,6 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -82,9 +81,7 @@ public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
     }
 
     private void leave(String group, Map<String, Object> settings) {
-        Map<String, Object> admin = ClientProperties.admin(settings);
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "digitflow-leave-" + identity.id());
-        try (Admin client = Admin.create(admin)) {
+        try (Admin client = ClientFactory.of(settings).admin("digitflow-leave-" + identity.id(), Map.of())) {
             client.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(
                     List.of(new MemberToRemove(identity.id())))).all().get(5, TimeUnit.SECONDS);
             Log.infof("Left consumer group %s as %s", group, identity.id());

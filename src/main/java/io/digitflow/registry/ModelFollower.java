@@ -1,6 +1,6 @@
 package io.digitflow.registry;
 
-import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.kafka.TopicReader;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelArtifact;
@@ -17,8 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.Map;
@@ -72,13 +70,9 @@ public class ModelFollower {
         if (thread != null) {
             return;
         }
-        Map<String, Object> props = ClientProperties.consumer(kafka);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Model records are a few MB each; the default 1 MiB per partition would still work, one per fetch.
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.digitflow.kafka.Topics.MAX_RECORD_BYTES);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer = new KafkaConsumer<>(props);
+        consumer = ClientFactory.of(kafka).consumer("digitflow-models",
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.digitflow.kafka.Topics.MAX_RECORD_BYTES));
         String topic = config.topics().models();
         if (TopicReader.readToEnd(consumer, topic, this::handle).isEmpty()) {
             Log.warnf("Topic %s does not exist: models are not distributed through Kafka", topic);

@@ -1,6 +1,6 @@
 package io.digitflow.registry;
 
-import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.kafka.Topics;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.model.ModelArtifact;
@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,15 +34,9 @@ public class ModelPublisher {
     public ModelPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config) {
         this.topic = config.topics().models();
         this.signatures = ModelSignatures.of(config);
-        Map<String, Object> props = ClientProperties.producer(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // A model zip is ~1.5 MB, above the 1 MiB default; the topic accepts up to the same 16 MiB.
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-models");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.producer = ClientFactory.of(kafka).producer("digitflow-models",
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES));
     }
 
     /** Publishes a model record for {@code artifact}, from its files on disk. */

@@ -1,5 +1,6 @@
 package io.digitflow.serve;
 
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.registry.ServingModel;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.kafka.ReplicaIdentity;
@@ -11,7 +12,6 @@ import io.digitflow.stream.PartitionOwnership;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.digitflow.kafka.ClientProperties;
 import io.digitflow.stream.OutputLimits;
 import io.digitflow.stream.RecordBounds;
 import io.smallrye.common.annotation.Identifier;
@@ -76,7 +76,7 @@ public class StreamLifecycle {
                     + ImageStream.CHANNEL + ".pausable");
         }
         // Every output is built to fit the producer's max.request.size; the topics must take that much too.
-        OutputLimits.check(ClientProperties.admin(kafka), List.of(config.topics().predictions(),
+        OutputLimits.check(ClientFactory.of(kafka), List.of(config.topics().predictions(),
                 config.topics().deadLetters()), RecordBounds.of(config).maxOutputBytes(), Duration.ofSeconds(30));
         // Exactly-once: aborts a crashed predecessor's open transaction before reading, so the
         // consumer's committed offsets are stable; does nothing in at-least-once mode.

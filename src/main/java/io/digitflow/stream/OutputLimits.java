@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.StartupFailure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -65,9 +66,9 @@ public final class OutputLimits {
     }
 
     /** The same check with an admin client of its own, from the service's kafka.* settings. */
-    public static void check(Map<String, Object> adminProperties, Collection<String> topics, int maxOutputBytes,
+    public static void check(ClientFactory clients, Collection<String> topics, int maxOutputBytes,
                              Duration timeout) {
-        try (Admin admin = Admin.create(adminProperties)) {
+        try (Admin admin = clients.admin("digitflow-output-limits", Map.of())) {
             check(admin, topics, maxOutputBytes, timeout);
         }
     }

@@ -1,6 +1,7 @@
 package io.digitflow.stream;
 
-import io.digitflow.kafka.ClientProperties;
+import java.util.HashMap;
+import io.digitflow.kafka.ClientFactory;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.kafka.ReplicaIdentity;
 import io.smallrye.common.annotation.Identifier;
@@ -10,8 +11,6 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -61,11 +60,9 @@ public class OutputProducer {
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config,
                           ReplicaIdentity replica) {
-        // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too.
-        Map<String, Object> props = ClientProperties.producer(kafka);
-        // At-least-once without duplicates from retries: idempotence needs acks=all.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too; acks=all and
+        // idempotence: at-least-once without duplicates from retries.
+        Map<String, Object> props = new HashMap<>();
         // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -81,14 +78,11 @@ public class OutputProducer {
         int deliveryMillis = (int) Math.min(Integer.MAX_VALUE, config.output().deliveryTimeout().toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMillis);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deliveryMillis);
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "digitflow-outputs");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.transactionalId = config.exactlyOnce()
                 ? Optional.of(transactionalId(config, replica)) : Optional.empty();
         // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
         transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
-        this.producer = new KafkaProducer<>(props);
+        this.producer = ClientFactory.of(kafka).producer("digitflow-outputs", props);
     }
 
     /**

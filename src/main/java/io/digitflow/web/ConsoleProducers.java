@@ -1,10 +1,8 @@
 package io.digitflow.web;
 
-import io.digitflow.kafka.ClientProperties;
+import io.digitflow.kafka.ClientFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.Map;
 
@@ -18,14 +16,10 @@ final class ConsoleProducers {
     }
 
     static KafkaProducer<String, byte[]> create(Map<String, Object> kafka, String clientId) {
-        Map<String, Object> props = ClientProperties.producer(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
+        return ClientFactory.of(kafka).producer(clientId, Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000));
     }
 }

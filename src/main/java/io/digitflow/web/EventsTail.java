@@ -1,16 +1,13 @@
 package io.digitflow.web;
 
+import io.digitflow.kafka.ClientFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.digitflow.kafka.ClientProperties;
 import io.quarkus.logging.Log;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -39,13 +36,7 @@ final class EventsTail implements AutoCloseable {
 
     EventsTail(Map<String, Object> kafka, String topic) {
         this.topic = topic;
-        Map<String, Object> props = ClientProperties.consumer(kafka);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "digitflow-console-events");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = ClientFactory.of(kafka).consumer("digitflow-console-events", Map.of());
         this.thread = new Thread(this::run, "digitflow-console-events");
         thread.setDaemon(true);
     }
