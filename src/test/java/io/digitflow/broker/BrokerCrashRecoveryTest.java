@@ -1,5 +1,6 @@
 package io.digitflow.broker;
 
+import io.digitflow.support.KafkaClients;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.kafka.Topics;
@@ -37,19 +38,19 @@ class BrokerCrashRecoveryTest {
         int port;
         String clusterId;
         try (BrokerProcess first = BrokerProcess.start(dataDir, 0);
-             var admin = TestClients.admin(first.bootstrapServers())) {
+             var admin = KafkaClients.admin(first.bootstrapServers())) {
             port = first.port();
             clusterId = first.clusterId();
             TopicSetup.ensure(admin, List.of(new TopicSpec(Topics.IMAGES, 3, Map.of())), TIMEOUT);
             // Gives up on unacknowledged records soon after the crash instead of retrying for minutes.
-            var producer = TestClients.producer(first.bootstrapServers(), Map.of(
+            var producer = KafkaClients.textProducer(first.bootstrapServers(), Map.of(
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000));
             Thread sender = new Thread(() -> sendUntilClosed(producer, acknowledged), "crash-test-sender");
             try {
-                TestClients.sendAll(producer, TestClients.images(0, BEFORE_CRASH));
-                acknowledged.addAll(TestClients.values(TestClients.images(0, BEFORE_CRASH)));
+                KafkaClients.sendAll(producer, KafkaClients.images(0, BEFORE_CRASH));
+                acknowledged.addAll(KafkaClients.values(KafkaClients.images(0, BEFORE_CRASH)));
                 // Records keep flowing while the broker dies: only those it acknowledged must survive.
                 sender.start();
                 await().atMost(TIMEOUT).until(() -> acknowledged.size() > BEFORE_CRASH + ACKED_WHILE_STREAMING);
@@ -65,7 +66,7 @@ class BrokerCrashRecoveryTest {
         try (BrokerProcess second = BrokerProcess.start(dataDir, port)) {
             assertThat(second.clusterId()).isEqualTo(clusterId);
 
-            var read = TestClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
+            var read = KafkaClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
             assertThat(read).extracting(ConsumerRecord::value)
                     .containsAll(acknowledged)
@@ -77,7 +78,7 @@ class BrokerCrashRecoveryTest {
     /** Sends records numbered from BEFORE_CRASH on, without end, until the producer is closed. */
     private static void sendUntilClosed(KafkaProducer<String, String> producer, Set<String> acknowledged) {
         for (int i = BEFORE_CRASH; ; i++) {
-            var record = TestClients.image(i);
+            var record = KafkaClients.image(i);
             try {
                 producer.send(record, (metadata, error) -> {
                     if (error == null) {

@@ -1,10 +1,10 @@
 package io.digitflow.broker;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.kafka.Topics;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.stream.ServiceProcess;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
@@ -58,7 +58,7 @@ class BrokerRestartIT {
         BrokerProcess broker = BrokerProcess.start(dataDir, 0);
         int port = broker.port();
         String bootstrap = broker.bootstrapServers();
-        try (var admin = TestClients.admin(bootstrap)) {
+        try (var admin = KafkaClients.admin(bootstrap)) {
             List<TopicSpec> topics = new ArrayList<>(Topics.all(3));
             topics.addAll(List.of(new TopicSpec(PREFIX + ".images", 3, Map.of()),
                     new TopicSpec(PREFIX + ".predictions", 3, Map.of()), new TopicSpec(PREFIX + ".images.dlq", 1, Map.of())));
@@ -72,7 +72,7 @@ class BrokerRestartIT {
         }
 
         Set<String> seen = new HashSet<>();
-        try (ServiceProcess service = ServiceProcess.start(bootstrap, PREFIX, log,
+        try (AppProcess service = AppProcess.serve(bootstrap, PREFIX, log,
                 // Slow the stream down so the restart lands mid-stream on any machine.
                 Map.of("quarkus.http.port", String.valueOf(httpPort), "digitflow.batch.max-size", "16",
                         "mp.messaging.incoming.images.max.poll.records", "32"), TestModels.HOME)) {

@@ -1,5 +1,6 @@
 package io.digitflow.broker;
 
+import io.digitflow.support.KafkaClients;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.kafka.Topics;
@@ -30,7 +31,7 @@ class KafkaTestResourceQuarkusTest {
     @Test
     void theApplicationIsPointedAtTheSharedBroker() throws Exception {
         assertThat(bootstrapServers).isEqualTo(KafkaTestResource.bootstrapServers());
-        try (var admin = TestClients.admin(bootstrapServers)) {
+        try (var admin = KafkaClients.admin(bootstrapServers)) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
     }
@@ -40,12 +41,12 @@ class KafkaTestResourceQuarkusTest {
         // What `serve` does: the broker's classes (Scala, Kafka server) loaded by Quarkus, not the JDK.
         assertThat(LocalKafkaBroker.class.getClassLoader().getClass().getName()).contains("Quarkus");
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start();
-             var admin = TestClients.admin(broker.bootstrapServers());
-             var producer = TestClients.producer(broker.bootstrapServers())) {
+             var admin = KafkaClients.admin(broker.bootstrapServers());
+             var producer = KafkaClients.textProducer(broker.bootstrapServers())) {
             TopicSetup.ensure(admin, List.of(new TopicSpec(Topics.EVENTS, 1, Map.of())), Duration.ofSeconds(30));
-            TestClients.sendAll(producer, List.of(new ProducerRecord<>(Topics.EVENTS, "k", "started")));
+            KafkaClients.sendAll(producer, List.of(new ProducerRecord<>(Topics.EVENTS, "k", "started")));
 
-            var read = TestClients.readAll(broker.bootstrapServers(), Topics.EVENTS, Duration.ofSeconds(30));
+            var read = KafkaClients.readAll(broker.bootstrapServers(), Topics.EVENTS, Duration.ofSeconds(30));
 
             assertThat(read).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("started"));
         }

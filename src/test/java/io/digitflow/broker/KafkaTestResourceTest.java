@@ -1,5 +1,6 @@
 package io.digitflow.broker;
 
+import io.digitflow.support.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +51,7 @@ class KafkaTestResourceTest {
 
         assertThat(new KafkaTestResource().start()).containsEntry("kafka.bootstrap.servers", bootstrapServers);
         assertThat(KafkaTestResource.bootstrapServers()).isEqualTo(bootstrapServers);
-        try (var admin = TestClients.admin(bootstrapServers)) {
+        try (var admin = KafkaClients.admin(bootstrapServers)) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
     }

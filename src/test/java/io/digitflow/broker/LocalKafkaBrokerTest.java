@@ -1,9 +1,10 @@
 package io.digitflow.broker;
 
+import io.digitflow.support.KafkaClients;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.kafka.Topics;
-import static io.digitflow.broker.TestClients.images;
+import static io.digitflow.support.KafkaClients.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,13 +33,13 @@ class LocalKafkaBrokerTest {
             createImagesTopic(broker);
             send(broker, images(0, 1000));
 
-            var read = TestClients.readAll(broker.bootstrapServers(), Topics.IMAGES, TIMEOUT);
+            var read = KafkaClients.readAll(broker.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
             assertThat(read).extracting(ConsumerRecord::value)
-                    .containsExactlyInAnyOrderElementsOf(TestClients.values(images(0, 1000)));
+                    .containsExactlyInAnyOrderElementsOf(KafkaClients.values(images(0, 1000)));
             assertThat(read).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
             // Each key's values must come back in the order they were sent.
-            for (int key = 0; key < TestClients.IMAGE_KEYS; key++) {
+            for (int key = 0; key < KafkaClients.IMAGE_KEYS; key++) {
                 String k = "id-" + key;
                 assertThat(read.stream().filter(r -> r.key().equals(k)).map(r -> imageNumber(r.value())).toList())
                         .isSorted();
@@ -57,24 +58,24 @@ class LocalKafkaBrokerTest {
 
         // Fresh ports on purpose: neither the client nor the controller port is part of the stored state.
         try (LocalKafkaBroker second = LocalKafkaBroker.builder(dataDir).port(0).start();
-             var admin = TestClients.admin(second.bootstrapServers())) {
+             var admin = KafkaClients.admin(second.bootstrapServers())) {
             assertThat(second.clusterId()).isEqualTo(clusterId);
             assertThat(admin.listTopics().names().get()).contains(Topics.IMAGES);
             send(second, images(500, 500));
 
-            var read = TestClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
+            var read = KafkaClients.readAll(second.bootstrapServers(), Topics.IMAGES, TIMEOUT);
 
             assertThat(read).extracting(ConsumerRecord::value)
-                    .containsExactlyInAnyOrderElementsOf(TestClients.values(images(0, 1000)));
+                    .containsExactlyInAnyOrderElementsOf(KafkaClients.values(images(0, 1000)));
         }
     }
 
     @Test
     void topicsAreNotCreatedByMerelyAskingForThem() throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder(dataDir).port(0).start();
-             var admin = TestClients.admin(broker.bootstrapServers())) {
+             var admin = KafkaClients.admin(broker.bootstrapServers())) {
             // A consumer's metadata request for an unknown topic auto-creates it where that is enabled.
-            var partitions = TestClients.partitionsFor(broker.bootstrapServers(), "digits.typo", Duration.ofSeconds(1));
+            var partitions = KafkaClients.partitionsFor(broker.bootstrapServers(), "digits.typo", Duration.ofSeconds(1));
 
             assertThat(partitions).isEmpty();
             assertThat(admin.listTopics().names().get()).doesNotContain("digits.typo");
@@ -92,7 +93,7 @@ class LocalKafkaBrokerTest {
                     .hasMessageContaining("in use");
 
             send(running, images(0, 10));
-            assertThat(TestClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
+            assertThat(KafkaClients.readAll(running.bootstrapServers(), Topics.IMAGES, TIMEOUT)).hasSize(10);
         }
     }
 
@@ -111,14 +112,14 @@ class LocalKafkaBrokerTest {
     }
 
     private static void createImagesTopic(LocalKafkaBroker broker) {
-        try (var admin = TestClients.admin(broker.bootstrapServers())) {
+        try (var admin = KafkaClients.admin(broker.bootstrapServers())) {
             TopicSetup.ensure(admin, List.of(new TopicSpec(Topics.IMAGES, 3, Map.of())), TIMEOUT);
         }
     }
 
     private static void send(LocalKafkaBroker broker, List<ProducerRecord<String, String>> records) throws Exception {
-        try (var producer = TestClients.producer(broker.bootstrapServers())) {
-            TestClients.sendAll(producer, records);
+        try (var producer = KafkaClients.textProducer(broker.bootstrapServers())) {
+            KafkaClients.sendAll(producer, records);
         }
     }
 

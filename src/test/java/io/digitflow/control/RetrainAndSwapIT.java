@@ -7,7 +7,6 @@ import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.registry.ModelFollower;
-import io.digitflow.stream.ServiceProcess;
 import io.digitflow.stream.ServingTestResource;
 import io.digitflow.support.AppProcess;
 import io.digitflow.support.ControlClient;
@@ -92,8 +91,8 @@ class RetrainAndSwapIT {
         AtomicInteger sent = new AtomicInteger();
         Thread stream = new Thread(() -> stream(bootstrap, streaming, sent), "image-stream");
         List<Prediction> predictions = new ArrayList<>();
-        try (ServiceProcess a = ServiceProcess.start(bootstrap, PREFIX, log(logs, "a"), settings, homeA);
-             ServiceProcess b = ServiceProcess.start(bootstrap, PREFIX, log(logs, "b"), settings, homeB);
+        try (AppProcess a = AppProcess.serve(bootstrap, PREFIX, log(logs, "a"), settings, homeA);
+             AppProcess b = AppProcess.serve(bootstrap, PREFIX, log(logs, "b"), settings, homeB);
              KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(bootstrap, PREFIX + ".predictions")) {
             Runnable drain = () -> reader.poll(Duration.ofMillis(200)).forEach(r -> predictions.add(parse(r)));
             stream.start();
@@ -123,7 +122,7 @@ class RetrainAndSwapIT {
                     });
 
             // A replica started after the promotion, with no model on disk, serves the promoted one.
-            try (ServiceProcess c = ServiceProcess.start(bootstrap, THIRD, log(logs, "c"), thirdSettings(settings), homeC)) {
+            try (AppProcess c = AppProcess.serve(bootstrap, THIRD, log(logs, "c"), thirdSettings(settings), homeC)) {
                 assertThat(classifyOnThird(bootstrap, "c-before")).containsOnly(newVersion);
 
                 // The operator's view, through the CLI: both versions listed, the new one active.

@@ -1,5 +1,6 @@
 package io.digitflow.data;
 
+import io.digitflow.support.TestMnist;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,7 +180,7 @@ class MnistDownloadTest {
 
     @Test
     void downloadsTheRealFilesAgainstTheRealChecksums() throws IOException {
-        Path folder = RealMnist.folder();
+        Path folder = TestMnist.folderOrSkip();
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : MnistFiles.ALL) {
             files.put(name, Files.readAllBytes(folder.resolve(name)));

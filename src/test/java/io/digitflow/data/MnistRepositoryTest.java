@@ -1,5 +1,6 @@
 package io.digitflow.data;
 
+import io.digitflow.support.TestMnist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +135,7 @@ class MnistRepositoryTest {
 
     @Test
     void readsTheRealMnistFiles() throws IOException {
-        Path folder = RealMnist.folder();
+        Path folder = TestMnist.folderOrSkip();
 
         // The public constructor: the real checksum table is enforced on the .gz files.
         MnistData data = new MnistRepository(Optional.of(folder), cache).load();

@@ -1,5 +1,6 @@
 package io.digitflow.input;
 
+import io.digitflow.support.TestMnist;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
 import java.awt.image.BufferedImage;
@@ -52,12 +53,10 @@ final class FuzzInputs {
         if (raw == null) {
             // Only the first test digits, read straight from the gzip file: loading (and Jazzer
             // instrumenting) the whole data set would cost each fuzz run more than its fuzzing.
-            java.nio.file.Path folder = MnistSamples.dataFolder();
-            if (folder == null) {
-                throw new IllegalStateException("the fuzz tests seed from MNIST: set " + MnistSamples.DATA_ENV);
-            }
+            java.nio.file.Path folder = TestMnist.folder().orElseThrow(() ->
+                    new IllegalStateException("the fuzz tests seed from MNIST: set " + TestMnist.DATA_ENV));
             try {
-                raw = List.copyOf(MnistSamples.testImages(folder, SEEDS));
+                raw = List.copyOf(TestMnist.firstTestImages(folder, SEEDS));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

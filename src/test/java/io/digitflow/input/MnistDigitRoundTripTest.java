@@ -1,8 +1,8 @@
 package io.digitflow.input;
 
+import io.digitflow.support.TestMnist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -33,10 +33,9 @@ class MnistDigitRoundTripTest {
     /** Per test, not @BeforeAll: surefire counts a class-level skip as zero tests, hiding it from the report. */
     @BeforeEach
     void readDigits() throws Exception {
-        Path folder = MnistSamples.dataFolder();
-        assumeTrue(folder != null, MnistSamples.DATA_ENV + " is not set: no MNIST files to test against");
+        Path folder = TestMnist.folderOrSkip();
         if (digits == null) {
-            digits = MnistSamples.testImages(folder, DIGITS);
+            digits = TestMnist.firstTestImages(folder, DIGITS);
         }
     }
 

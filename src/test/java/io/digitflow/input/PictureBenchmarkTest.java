@@ -1,7 +1,6 @@
 package io.digitflow.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.digitflow.data.MnistSplit;
 import io.digitflow.inference.Classifier;
@@ -31,8 +30,7 @@ class PictureBenchmarkTest {
 
     @Test
     void picturesAreClassifiedNearlyAsWellAsTheSameDigitsSentRaw() throws Exception {
-        assumeTrue(MnistSamples.dataFolder() != null,
-                "picture benchmark skipped: set DIGITFLOW_DATA to a folder with the MNIST files");
+        TestMnist.folderOrSkip(); // the picture benchmark runs on the real test digits only
         MnistSplit test = TestMnist.get().test();
         ModelArtifact model = ModelArtifact.load(TestModels.ensure());
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULTS);

@@ -1,7 +1,6 @@
 package io.digitflow.kafka;
 
 import io.digitflow.broker.KafkaTestResource;
-import io.digitflow.stream.ServiceProcess;
 import io.digitflow.support.AppProcess;
 import io.digitflow.support.TestModels;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,7 +43,7 @@ class ReplicaIdentityIT {
             TopicSetup.ensure(admin, List.of(new TopicSpec(PREFIX + ".images", 3, Map.of()),
                     new TopicSpec(PREFIX + ".predictions", 3, Map.of()),
                     new TopicSpec(PREFIX + ".images.dlq", 1, Map.of())), Duration.ofSeconds(30));
-            ServiceProcess service = ServiceProcess.start(bootstrap, PREFIX, log,
+            AppProcess service = AppProcess.serve(bootstrap, PREFIX, log,
                     Map.of("digitflow.replica-id", "replica-a"), TestModels.HOME);
             try {
                 await("static member of both groups").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))

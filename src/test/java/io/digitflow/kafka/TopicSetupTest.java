@@ -1,7 +1,7 @@
 package io.digitflow.kafka;
 
 import io.digitflow.broker.KafkaTestResource;
-import io.digitflow.broker.TestClients;
+import io.digitflow.support.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -31,7 +31,7 @@ class TopicSetupTest {
 
     @BeforeAll
     static void connect() {
-        admin = TestClients.admin(KafkaTestResource.bootstrapServers());
+        admin = KafkaClients.admin(KafkaTestResource.bootstrapServers());
     }
 
     @AfterAll
@@ -72,12 +72,12 @@ class TopicSetupTest {
         String key = "model-" + UUID.randomUUID();
         String artifact = "m".repeat(3 * 1024 * 1024);
         // The producer's own limit (1 MB by default) must be raised as well as the topic's.
-        try (var producer = TestClients.producer(KafkaTestResource.bootstrapServers(),
+        try (var producer = KafkaClients.textProducer(KafkaTestResource.bootstrapServers(),
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES))) {
-            TestClients.sendAll(producer, List.of(new ProducerRecord<>(Topics.MODELS, key, artifact)));
+            KafkaClients.sendAll(producer, List.of(new ProducerRecord<>(Topics.MODELS, key, artifact)));
         }
 
-        var read = TestClients.readAll(KafkaTestResource.bootstrapServers(), Topics.MODELS, TIMEOUT);
+        var read = KafkaClients.readAll(KafkaTestResource.bootstrapServers(), Topics.MODELS, TIMEOUT);
 
         assertThat(read).filteredOn(r -> r.key().equals(key)).singleElement()
                 .extracting(ConsumerRecord::value).isEqualTo(artifact);

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.broker.KafkaTestResource;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.input.Reason;
@@ -86,7 +87,7 @@ class CraftedRecordsIT {
                 }
             };
             for (String round : List.of("first", "restarted")) {
-                try (ServiceProcess service = ServiceProcess.start(bootstrap, PREFIX, log, settings);
+                try (AppProcess service = AppProcess.serve(bootstrap, PREFIX, log, settings);
                      ReadinessWatch watch = new ReadinessWatch(readiness)) {
                     await(round + ": ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                             .until(() -> watch.up() || !service.isAlive());
@@ -123,7 +124,7 @@ class CraftedRecordsIT {
                         new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
                         AlterConfigOp.OpType.SET)))).all().get();
             }
-            try (ServiceProcess service = ServiceProcess.start(bootstrap, PREFIX, log, settings);
+            try (AppProcess service = AppProcess.serve(bootstrap, PREFIX, log, settings);
                  ReadinessWatch watch = new ReadinessWatch(readiness)) {
                 await("refusals: ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                         .until(() -> watch.up() || !service.isAlive());

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.broker.KafkaTestResource;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
@@ -65,7 +66,7 @@ class CrashRecoveryIT {
                     total[0]++;
                 }
             };
-            ServiceProcess first = ServiceProcess.start(bootstrap, PREFIX, log, Map.of());
+            AppProcess first = AppProcess.serve(bootstrap, PREFIX, log, Map.of());
             await("first predictions").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         drain.run();
@@ -84,14 +85,14 @@ class CrashRecoveryIT {
                         return ends.entrySet().stream().allMatch(e -> reader.position(e.getKey()) >= e.getValue());
                     });
             int readBeforeRestart = total[0];
-            long servingBefore = ServiceProcess.servingLines(log);
+            long servingBefore = AppProcess.servingLines(log);
             long restart = System.nanoTime();
             long[] serving = {0};
-            try (ServiceProcess second = ServiceProcess.start(bootstrap, PREFIX, log, Map.of())) {
+            try (AppProcess second = AppProcess.serve(bootstrap, PREFIX, log, Map.of())) {
                 await("first prediction after the restart").atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(10)).until(() -> {
                             drain.run();
-                            if (serving[0] == 0 && ServiceProcess.servingLines(log) > servingBefore) {
+                            if (serving[0] == 0 && AppProcess.servingLines(log) > servingBefore) {
                                 serving[0] = System.nanoTime();
                             }
                             return total[0] > readBeforeRestart || !second.isAlive();

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.broker.KafkaTestResource;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
@@ -95,7 +96,7 @@ class ExactlyOnceIT {
                         }
                     }
                 };
-                ServiceProcess first = ServiceProcess.start(bootstrap, PREFIX, log, EXACTLY_ONCE);
+                AppProcess first = AppProcess.serve(bootstrap, PREFIX, log, EXACTLY_ONCE);
                 // Killed inside a transaction, not between two: frozen (SIGSTOP) until an output partition
                 // shows a transaction open on the broker for a while, then SIGKILLed; else let go and retry.
                 await("killed inside an open transaction").atMost(Duration.ofMinutes(3))
@@ -119,14 +120,14 @@ class ExactlyOnceIT {
                 int beforeKill = predicted.size() + deadLettered.size();
                 assertThat(beforeKill).as("killed mid-stream, not after the end").isLessThan(IDS);
 
-                long servingBefore = ServiceProcess.servingLines(log);
+                long servingBefore = AppProcess.servingLines(log);
                 long restart = System.nanoTime();
                 long[] serving = {0};
-                try (ServiceProcess second = ServiceProcess.start(bootstrap, PREFIX, log, EXACTLY_ONCE)) {
+                try (AppProcess second = AppProcess.serve(bootstrap, PREFIX, log, EXACTLY_ONCE)) {
                     await("an output of every input").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
                             .until(() -> {
                                 drain.run();
-                                if (serving[0] == 0 && ServiceProcess.servingLines(log) > servingBefore) {
+                                if (serving[0] == 0 && AppProcess.servingLines(log) > servingBefore) {
                                     serving[0] = System.nanoTime();
                                 }
                                 return !second.isAlive() || predicted.size() + deadLettered.size() >= IDS;

@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.broker.KafkaTestResource;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
@@ -112,9 +113,9 @@ class ScaleOutIT {
 
         Map<TopicPartition, Long> committedAtKill;
         Set<TopicPartition> killedPartitions;
-        ServiceProcess a = ServiceProcess.start(bootstrap, PREFIX, log(logs, "a"), named(settings, "a"));
-        ServiceProcess b = ServiceProcess.start(bootstrap, PREFIX, log(logs, "b"), named(settings, "b"));
-        ServiceProcess c = ServiceProcess.start(bootstrap, PREFIX, log(logs, "c"), named(settings, "c"));
+        AppProcess a = AppProcess.serve(bootstrap, PREFIX, log(logs, "a"), named(settings, "a"));
+        AppProcess b = AppProcess.serve(bootstrap, PREFIX, log(logs, "b"), named(settings, "b"));
+        AppProcess c = AppProcess.serve(bootstrap, PREFIX, log(logs, "c"), named(settings, "c"));
         String killed = "/" + a.pid();
         try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(bootstrap, PREFIX + ".predictions")) {
             Runnable drain = () -> reader.poll(Duration.ofMillis(100)).forEach(r -> seen.add(parse(r)));
@@ -167,7 +168,7 @@ class ScaleOutIT {
             stream.join(TimeUnit.SECONDS.toMillis(10));
         } finally {
             gate.countDown();
-            for (ServiceProcess process : List.of(a, b, c)) {
+            for (AppProcess process : List.of(a, b, c)) {
                 process.close();
             }
         }

@@ -1,10 +1,10 @@
 package io.digitflow.web;
 
+import io.digitflow.support.AppProcess;
 import io.digitflow.broker.KafkaTestResource;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
 import io.digitflow.data.MnistSplit;
-import io.digitflow.stream.ServiceProcess;
 import io.digitflow.stream.StreamTap;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
@@ -62,7 +62,7 @@ class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    private static ServiceProcess service;
+    private static AppProcess service;
     private static WebDriver browser;
     private static String page;
     private static String bootstrap;
@@ -87,7 +87,7 @@ class ConsoleBrowserIT {
         page = "http://localhost:" + port + "/";
         Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve("console-service.log");
         Files.deleteIfExists(log);
-        service = ServiceProcess.start(bootstrap, PREFIX, log, Map.of(
+        service = AppProcess.serve(bootstrap, PREFIX, log, Map.of(
                 "quarkus.http.port", String.valueOf(port),
                 "digitflow.console.operator-token", TOKEN,
                 "digitflow.topics.control", PREFIX + ".control",
