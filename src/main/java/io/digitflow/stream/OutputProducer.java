@@ -29,9 +29,11 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -137,11 +139,11 @@ public class OutputProducer {
     public void sendInTransaction(List<ProducerRecord<String, byte[]>> records,
                                   Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
                                   Refusals refusals) {
-        List<ProducerRecord<String, byte[]>> attempt = new java.util.ArrayList<>(records);
+        List<ProducerRecord<String, byte[]>> attempt = new ArrayList<>(records);
         boolean[] replaced = new boolean[records.size()];
         // Each retry replaces at least one output, so there are at most as many as outputs.
         for (int round = 0; ; round++) {
-            List<Future<RecordMetadata>> sent = new java.util.ArrayList<>(attempt.size());
+            List<Future<RecordMetadata>> sent = new ArrayList<>(attempt.size());
             try {
                 transaction(attempt, offsets, group, sent);
                 return;
@@ -150,7 +152,7 @@ public class OutputProducer {
                 throw e;
             } catch (KafkaException e) {
                 if (refusals == null || round >= records.size() || e.getSuppressed().length > 0) {
-                    throw e; // the abort failed too: the producer cannot go on
+                    throw e; // no replacements, or the abort failed too and the producer cannot go on
                 }
                 Map<Integer, KafkaException> refused;
                 try {
@@ -214,7 +216,7 @@ public class OutputProducer {
      */
     private Map<Integer, KafkaException> refusedIn(List<ProducerRecord<String, byte[]>> records,
                                                    List<Future<RecordMetadata>> sent) {
-        Map<Integer, KafkaException> refused = new java.util.TreeMap<>();
+        Map<Integer, KafkaException> refused = new TreeMap<>();
         for (int i = 0; i < sent.size(); i++) {
             if (refusedForRecord(outcome(sent.get(i))) && refusedAlone(records.get(i)) instanceof KafkaException e) {
                 refused.put(i, e);
