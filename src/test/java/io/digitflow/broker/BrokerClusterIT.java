@@ -6,6 +6,7 @@ import io.digitflow.kafka.TopicSpec;
 import io.digitflow.kafka.Topics;
 import io.digitflow.stream.ClusterReadiness;
 import io.digitflow.stream.ServiceProcess;
+import io.digitflow.support.Http;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
@@ -25,11 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,13 +136,13 @@ class BrokerClusterIT {
         createReplicatedTopics(prefix);
         produce(prefix);
         Path log = log("cluster-outage-service.log");
-        int httpPort = freePort();
+        int httpPort = Http.freePort();
         URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
         Set<String> seen = new HashSet<>();
         try (ServiceProcess service = ServiceProcess.start(cluster.bootstrapServers(), prefix, log,
                 slowStream(httpPort), TestModels.HOME)) {
             await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> status(readiness).code() == 200 || !service.isAlive());
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
             try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
                     prefix + ".predictions")) {
                 awaitPredicted(reader, seen, IDS / 6, service, log);
@@ -155,11 +152,11 @@ class BrokerClusterIT {
             cluster.kill(3);
             long down = System.nanoTime();
             System.out.printf("Cluster test: killed nodes 2 and 3 after %d ids%n", seen.size());
-            Answer[] answer = {null};
+            Http.Answer[] answer = {null};
             await("readiness DOWN naming the cluster problem").atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {
-                        answer[0] = status(readiness);
-                        return answer[0].code() == 503 && answer[0].body().contains(ClusterReadiness.NAME)
+                        answer[0] = Http.get(readiness);
+                        return answer[0].status() == 503 && answer[0].body().contains(ClusterReadiness.NAME)
                                 && answer[0].body().contains("min.insync.replicas");
                     });
             System.out.printf("Cluster test: readiness DOWN %.1f s after the kills: %s%n",
@@ -174,7 +171,7 @@ class BrokerClusterIT {
             cluster.restart(2, 3);
             long back = System.nanoTime();
             await("readiness UP again").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> status(readiness).code() == 200 || !service.isAlive());
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
             System.out.printf("Cluster test: readiness UP %.1f s after the nodes were back%n",
                     (System.nanoTime() - back) / 1e9);
             try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
@@ -259,24 +256,5 @@ class BrokerClusterIT {
         Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name);
         Files.deleteIfExists(log);
         return log;
-    }
-
-    private record Answer(int code, String body) {
-    }
-
-    private static Answer status(URI uri) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (Exception e) {
-            return new Answer(-1, String.valueOf(e)); // not listening yet
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.digitflow.data.MnistSplit;
 import io.digitflow.input.Reason;
 import io.digitflow.kafka.TopicSetup;
 import io.digitflow.kafka.TopicSpec;
+import io.digitflow.support.Http;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
@@ -22,11 +23,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +61,7 @@ class ExactlyOnceRefusalsIT {
         MnistSplit mnist = TestMnist.get().test();
         Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve("eos-refusals-service.log");
         Files.deleteIfExists(log);
-        int httpPort = freePort();
+        int httpPort = Http.freePort();
         URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
         Map<String, String> settings = Map.of("quarkus.http.port", String.valueOf(httpPort),
                 "digitflow.delivery", "exactly-once");
@@ -76,7 +73,7 @@ class ExactlyOnceRefusalsIT {
              KafkaConsumer<String, byte[]> dlq = KafkaClients.consumer(bootstrap, PREFIX + ".images.dlq");
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
             await("ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> status(readiness) == 200 || !service.isAlive());
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
             // Checked at start against the output bound, so lowered only now, and not below the producer's
             // batch.size (256 KiB): the producer splits a refused batch into batches of that size, so below
             // it a batch of small predictions is split into itself for ever. The prediction repeating a
@@ -108,7 +105,7 @@ class ExactlyOnceRefusalsIT {
                         return predictions.size() >= DIGITS && deadLetters.size() >= 2 || !service.isAlive();
                     });
             assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
-            assertThat(status(readiness)).as("ready after the refusals (see %s)", log).isEqualTo(200);
+            assertThat(Http.get(readiness).status()).as("ready after the refusals (see %s)", log).isEqualTo(200);
         }
         assertThat(predictions).hasSize(DIGITS).doesNotContainKeys("big-header", null);
         assertThat(predictions.values()).as("read_committed: each prediction once").containsOnly(1);
@@ -136,20 +133,5 @@ class ExactlyOnceRefusalsIT {
 
     private static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    }
-
-    private static int status(URI uri) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
