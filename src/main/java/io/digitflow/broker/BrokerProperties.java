@@ -49,19 +49,21 @@ final class BrokerProperties {
     }
 
     /**
-     * The full configuration of a combined broker+controller node keeping its data under {@code logDir};
-     * with {@code security} (may be null) clients must use SASL_SSL and ACLs apply.
+     * The full configuration of a combined broker+controller node keeping its data under {@code logDir}:
+     * node {@code nodeId} of a cluster whose static quorum is {@code voters} ({@code id@host:port,...},
+     * every node's controller address), or with null voters a cluster of this node alone. With
+     * {@code security} (may be null) clients must use SASL_SSL and ACLs apply.
      */
-    static Properties combinedNode(Path logDir, String host, int port, int controllerPort, BrokerSecurity security,
-                                   Map<String, String> extra) {
+    static Properties combinedNode(Path logDir, String host, int port, int controllerPort, int nodeId, String voters,
+                                   BrokerSecurity security, Map<String, String> extra) {
         String client = security == null ? CLIENT_LISTENER : SECURE_CLIENT_LISTENER;
         Properties p = new Properties();
-        // KRaft combined mode: this one process is the whole cluster, controller quorum included.
+        // KRaft combined mode: this one process is a broker and a controller (the whole cluster when alone).
         p.put("process.roles", "broker,controller");
-        p.put("node.id", String.valueOf(NODE_ID));
-        // A static quorum of one voter. Unlike a dynamic (KIP-853) quorum it stores no endpoint in the
-        // metadata log, so the controller port may differ from one start to the next.
-        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        p.put("node.id", String.valueOf(nodeId));
+        // A static quorum, of one voter by default. Unlike a dynamic (KIP-853) quorum it stores no endpoint
+        // in the metadata log, so a lone node's controller port may differ from one start to the next.
+        p.put("controller.quorum.voters", voters != null ? voters : nodeId + "@" + host + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("listeners", client + "://" + host + ":" + port + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);

@@ -26,11 +26,12 @@ final class BrokerStorage {
 
     /**
      * Formats whichever log directories are not formatted yet (all of them on the first start) and
-     * returns the cluster id they belong to: the one already on disk, else a new one.
+     * returns the cluster id they belong to: the one already on disk, else {@code newClusterId} (the
+     * nodes of one cluster share it), else a new one.
      */
-    static String formatIfNeeded(KafkaConfig config, java.util.List<String> scramArguments) {
+    static String formatIfNeeded(KafkaConfig config, java.util.List<String> scramArguments, String newClusterId) {
         Optional<String> existing = clusterId(config);
-        String clusterId = existing.orElseGet(() -> Uuid.randomUuid().toString());
+        String clusterId = existing.orElseGet(() -> newClusterId != null ? newClusterId : Uuid.randomUuid().toString());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
             new Formatter()

@@ -135,6 +135,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private int controllerPort = DEFAULT_CONTROLLER_PORT;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private BrokerSecurity security;
+        private int nodeId = BrokerProperties.NODE_ID;
+        private String quorumVoters;
+        private String clusterId;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
         private Builder(Path dataDir) {
@@ -160,6 +163,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         /** The KRaft controller port; 0 picks a free one. */
         public Builder controllerPort(int controllerPort) {
             this.controllerPort = checkPort(controllerPort);
+            return this;
+        }
+
+        /**
+         * Makes this broker node {@code nodeId} of a multi-node cluster: {@code voters} is the static
+         * controller quorum ({@code id@host:port,...}, this node's controller port among them) and
+         * {@code clusterId} the id every node's data folder is formatted with. Without it the broker is
+         * a cluster of its own, of one node, with a new cluster id.
+         */
+        public Builder clusterNode(int nodeId, String voters, String clusterId) {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("Not a node id: " + nodeId);
+            }
+            this.nodeId = nodeId;
+            this.quorumVoters = Objects.requireNonNull(voters, "voters");
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
             return this;
         }
 
@@ -214,12 +233,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             int quorumPort = controllerPort == 0 ? freePort(host) : controllerPort;
             Path logDir = dataDir.resolve("logs");
             createDirectories(logDir);
-            Properties props = BrokerProperties.combinedNode(logDir, host, clientPort, quorumPort, security,
-                    extraProperties);
+            Properties props = BrokerProperties.combinedNode(logDir, host, clientPort, quorumPort, nodeId,
+                    quorumVoters, security, extraProperties);
             // doLog=false: the broker logs its effective configuration itself once it has started.
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             String clusterId = BrokerStorage.formatIfNeeded(config,
-                    security == null ? java.util.List.of() : security.scramArguments());
+                    security == null ? java.util.List.of() : security.scramArguments(), this.clusterId);
             KafkaRaftServer server = startServer(config, host + ":" + clientPort);
             return new LocalKafkaBroker(dataDir, host, clientPort, clusterId, lock, security, server);
         }

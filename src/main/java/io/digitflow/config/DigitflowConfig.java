@@ -323,6 +323,17 @@ public interface DigitflowConfig {
          */
         @WithDefault("20s")
         Duration drainTimeout();
+
+        /**
+         * How often readiness ({@code kafka-cluster}) probes the brokers holding the output topics' replicas;
+         * readiness reports the last probe, so it answers at once however slow a probe is.
+         */
+        @WithDefault("5s")
+        Duration clusterProbeInterval();
+
+        /** How long a probe waits for a broker's answer before counting it unreachable. */
+        @WithDefault("3s")
+        Duration clusterProbeTimeout();
     }
 
     /** Where the MNIST files come from. */

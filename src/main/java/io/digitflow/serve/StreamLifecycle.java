@@ -6,6 +6,7 @@ import io.digitflow.config.DigitflowConfig;
 import io.digitflow.kafka.ReplicaIdentity;
 import io.digitflow.model.Trainer;
 import io.digitflow.registry.ModelFollower;
+import io.digitflow.stream.ClusterProbe;
 import io.digitflow.stream.ImageStream;
 import io.digitflow.stream.OutputProducer;
 import io.digitflow.stream.PartitionOwnership;
@@ -39,12 +40,15 @@ public class StreamLifecycle {
     private final PartitionOwnership ownership;
     private final OutputProducer output;
     private final ReplicaIdentity replica;
+    private final ClusterProbe clusterProbe;
 
     private final Map<String, Object> kafka;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
-                           @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica) {
+                           @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica,
+                           ClusterProbe clusterProbe) {
+        this.clusterProbe = clusterProbe;
         this.kafka = kafka;
         this.replica = replica;
         this.config = config;
@@ -68,6 +72,8 @@ public class StreamLifecycle {
      * after a promotion never serves a stale local model.
      */
     public void start(Trainer.Progress trainingProgress) {
+        // Readiness (kafka-cluster) has a view of the brokers before the first health request.
+        clusterProbe.start();
         follower.start();
         models.ensureLoaded(trainingProgress);
         PausableChannel images = channels.getPausable(ImageStream.CHANNEL);

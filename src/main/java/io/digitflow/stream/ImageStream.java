@@ -39,8 +39,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Exactly-once ({@code digitflow.delivery}): each poll batch's outputs and the offsets past it are
  * committed in one Kafka transaction before the next batch is classified; SmallRye commits nothing
- * (commit-strategy ignore). A failed transaction is aborted and stops the stream, like a failed send
- * in at-least-once mode: the next start resumes from the last committed transaction.
+ * (commit-strategy ignore). An output the broker refuses for what it is aborts the transaction, which is
+ * made again with that output dead-lettered; any other failed transaction is aborted and stops the
+ * stream, like a failed send in at-least-once mode: the next start resumes from the last committed one.
  */
 @ApplicationScoped
 public class ImageStream {
@@ -130,7 +131,9 @@ public class ImageStream {
             if (!offsets.isEmpty()) { // empty: only re-deliveries of records answered already
                 ConsumerGroupMetadata group = ownership.groupMetadata()
                         .orElseThrow(() -> new IllegalStateException("records polled before any assignment"));
-                output.sendInTransaction(out.records(), offsets, group);
+                List<ConsumerRecord<String, byte[]>> list = admitted.records();
+                output.sendInTransaction(out.records(), offsets, group,
+                        (index, refusal) -> refused(list.get(index), out.records().get(index), refusal));
             }
         } catch (RuntimeException e) {
             ownership.completed(admitted, false);

@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import io.quarkus.logging.Log;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -26,10 +28,15 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -115,18 +122,65 @@ public class OutputProducer {
 
     /**
      * Exactly-once mode: sends {@code records} and commits {@code offsets} for the consumer group
-     * {@code group} in one transaction; returns once it is committed. On failure the transaction is
-     * aborted (when the producer still can) and the exception rethrown: nothing of it becomes visible
-     * to read_committed consumers, and the offsets stay where they were.
+     * {@code group} in one transaction; returns once it is committed. An output the broker refuses for
+     * a reason tied to that record ({@link #refusedForRecord}) fails the whole transaction, which is
+     * aborted; the transaction is then made again with that output replaced by the dead letter
+     * {@code refusals} makes (once per output: a refused replacement is a fault of the stream). On any
+     * other failure the transaction is aborted (when the producer still can) and the exception
+     * rethrown: nothing of it becomes visible to read_committed consumers, and the offsets stay where
+     * they were.
      */
     public void sendInTransaction(List<ProducerRecord<String, byte[]>> records,
-                                  Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+                                  Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
+                                  Refusals refusals) {
+        List<ProducerRecord<String, byte[]>> attempt = new ArrayList<>(records);
+        boolean[] replaced = new boolean[records.size()];
+        // Each retry replaces at least one output, so there are at most as many as outputs.
+        for (int round = 0; ; round++) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(attempt.size());
+            try {
+                transaction(attempt, offsets, group, sent);
+                return;
+            } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                     | UnsupportedVersionException e) {
+                throw e;
+            } catch (KafkaException e) {
+                if (refusals == null || round >= records.size() || e.getSuppressed().length > 0) {
+                    throw e; // no replacements, or the abort failed too and the producer cannot go on
+                }
+                Map<Integer, KafkaException> refused;
+                try {
+                    refused = refusedIn(attempt, sent);
+                } catch (KafkaException probeFailed) {
+                    e.addSuppressed(probeFailed);
+                    throw e;
+                }
+                if (refused.isEmpty()) {
+                    throw e; // not a refusal of a record: a fault of the stream
+                }
+                for (Map.Entry<Integer, KafkaException> entry : refused.entrySet()) {
+                    int index = entry.getKey();
+                    if (replaced[index]) {
+                        throw e; // the broker refused the dead letter as well
+                    }
+                    replaced[index] = true;
+                    attempt.set(index, refusals.deadLetter(index, entry.getValue()));
+                }
+                Log.warnf("Transaction aborted: the broker refused %d output(s) (%s); trying again with them "
+                        + "dead-lettered", refused.size(), refused.values().iterator().next().getMessage());
+            }
+        }
+    }
+
+    /** One transaction: the records, the offsets, the commit; aborted on failure (see above). */
+    private void transaction(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+                             ConsumerGroupMetadata group, List<Future<RecordMetadata>> sent) {
         initTransactions();
         producer.beginTransaction();
         try {
             for (ProducerRecord<String, byte[]> record : records) {
                 // A failed send fails commitTransaction, which flushes first.
-                producer.send(record);
+                sent.add(producer.send(record));
             }
             // KIP-447: the group's generation goes along, so a replica that lost these partitions in a
             // rebalance (a zombie) has its offsets refused and its transaction aborted.
@@ -146,6 +200,56 @@ public class OutputProducer {
             throw e;
         }
     }
+
+    /**
+     * The outputs of an aborted transaction that the broker refused for what they are, by index. The
+     * producer's answer alone does not say which: once one batch is refused, the batches not sent yet
+     * are failed with that same exception. So each candidate is tried alone in a transaction of its
+     * own, which is then aborted (read_committed readers never see it): refused again, it is the
+     * record's fault. At most one try per output of the poll batch; a refusal is rare.
+     */
+    private Map<Integer, KafkaException> refusedIn(List<ProducerRecord<String, byte[]>> records,
+                                                   List<Future<RecordMetadata>> sent) {
+        Map<Integer, KafkaException> refused = new TreeMap<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (refusedForRecord(outcome(sent.get(i))) && refusedAlone(records.get(i)) instanceof KafkaException e) {
+                refused.put(i, e);
+            }
+        }
+        return refused;
+    }
+
+    /** The refusal of {@code record} sent alone in a transaction that is aborted; null when it goes through. */
+    private Throwable refusedAlone(ProducerRecord<String, byte[]> record) {
+        producer.beginTransaction();
+        Future<RecordMetadata> sent = producer.send(record);
+        try {
+            producer.flush();
+        } catch (KafkaException e) {
+            // The outcome is in the future.
+        }
+        Throwable outcome = outcome(sent);
+        producer.abortTransaction();
+        return refusedForRecord(outcome) ? outcome : null;
+    }
+
+    /** How a send ended: null when it went through (or did not end in time), else the exception. */
+    private static Throwable outcome(Future<RecordMetadata> sent) {
+        try {
+            sent.get(SEND_SETTLED.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** How long a send of an aborted transaction may take to report its outcome. */
+    private static final Duration SEND_SETTLED = Duration.ofSeconds(5);
 
     /** What to send instead of an output the broker refused for a reason tied to that record. */
     @FunctionalInterface

@@ -1,6 +1,8 @@
 package io.digitflow.broker;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,12 +21,23 @@ public final class BrokerProcessMain {
     private BrokerProcessMain() {
     }
 
-    /** Arguments: data folder, client port (0 = any free one). */
+    /**
+     * Arguments: data folder, client port (0 = any free one); for a node of a cluster then its node id,
+     * controller port, the quorum voters, the cluster id and any broker properties as {@code key=value}.
+     */
     public static void main(String[] args) throws Exception {
         logToConsole();
-        LocalKafkaBroker broker = LocalKafkaBroker.builder(Path.of(args[0]))
-                .port(Integer.parseInt(args[1]))
-                .start();
+        LocalKafkaBroker.Builder builder = LocalKafkaBroker.builder(Path.of(args[0])).port(Integer.parseInt(args[1]));
+        if (args.length > 2) {
+            builder.clusterNode(Integer.parseInt(args[2]), args[4], args[5]).controllerPort(Integer.parseInt(args[3]));
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (int i = 6; i < args.length; i++) {
+                int equals = args[i].indexOf('=');
+                properties.put(args[i].substring(0, equals), args[i].substring(equals + 1));
+            }
+            builder.properties(properties);
+        }
+        LocalKafkaBroker broker = builder.start();
         System.out.println(READY + " " + broker.port() + " " + broker.clusterId());
         System.out.flush();
         while (System.in.read() != -1) {

@@ -1,0 +1,260 @@
+package io.digitflow.broker;
+
+import io.digitflow.data.MnistSplit;
+import io.digitflow.kafka.TopicSetup;
+import io.digitflow.kafka.TopicSpec;
+import io.digitflow.kafka.Topics;
+import io.digitflow.stream.ClusterReadiness;
+import io.digitflow.support.AppProcess;
+import io.digitflow.support.Http;
+import io.digitflow.support.KafkaClients;
+import io.digitflow.support.TestMnist;
+import io.digitflow.support.TestModels;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 14, item 6: the packaged service against a real 3-node KRaft cluster (three broker processes,
+ * every topic with 3 replicas and min.insync.replicas 2). A broker crash (SIGKILL) of a partition
+ * leader loses nothing; losing two brokers of three pauses the stream, readiness says why, nothing is
+ * dead-lettered for it, and the stream goes on by itself when they are back.
+ */
+class BrokerClusterIT {
+
+    private static final int NODES = 3;
+    private static final int IDS = 12_000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+    private static BrokerCluster cluster;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        long start = System.nanoTime();
+        cluster = BrokerCluster.start(dataDir, NODES);
+        admin = KafkaClients.admin(cluster.bootstrapServers());
+        TopicSetup.ensure(admin, Topics.all(3), TIMEOUT);
+        System.out.printf("Cluster test: %d nodes up, topics created in %.1f s%n", NODES, (System.nanoTime() - start) / 1e9);
+        TestModels.ensure();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A test that took nodes away brings them back, so the next one starts with all three. */
+    @AfterEach
+    void allNodesBack() throws Exception {
+        List<Integer> missing = new ArrayList<>();
+        for (int id = 1; id <= NODES; id++) {
+            if (!cluster.running().contains(id)) {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            cluster.restart(missing.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    @Test
+    void killingThePartitionLeadersOfImagesAndPredictionsLosesNothing() throws Exception {
+        long start = System.nanoTime();
+        String prefix = "failover";
+        createReplicatedTopics(prefix);
+        produce(prefix);
+        Path log = log("cluster-failover-service.log");
+        Set<String> seen = new HashSet<>();
+        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, slowStream(0),
+                TestModels.HOME);
+             KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(), prefix + ".predictions")) {
+            awaitPredicted(reader, seen, IDS / 6, service, log);
+
+            int imagesLeader = BrokerCluster.leader(admin, new TopicPartition(prefix + ".images", 0));
+            cluster.kill(imagesLeader);
+            System.out.printf("Cluster test: killed node %d, leader of %s.images-0, after %d ids%n", imagesLeader,
+                    prefix, seen.size());
+            awaitPredicted(reader, seen, seen.size() + IDS / 6, service, log);
+            assertThat(BrokerCluster.leader(admin, new TopicPartition(prefix + ".images", 0)))
+                    .as("a new leader for images-0").isNotIn(imagesLeader, -1);
+            cluster.restart(imagesLeader);
+            BrokerCluster.awaitFullyInSync(admin, List.of(prefix + ".images", prefix + ".predictions",
+                    prefix + ".images.dlq", "__consumer_offsets"), Duration.ofMinutes(1));
+
+            int predictionsLeader = predictionsLeaderOtherThan(prefix, imagesLeader);
+            cluster.kill(predictionsLeader);
+            System.out.printf("Cluster test: killed node %d, a leader of %s.predictions, after %d ids%n",
+                    predictionsLeader, prefix, seen.size());
+            awaitPredicted(reader, seen, seen.size() + IDS / 6, service, log);
+            cluster.restart(predictionsLeader);
+
+            awaitPredicted(reader, seen, IDS, service, log);
+        }
+        assertEveryIdPredictedAndNothingDeadLettered(prefix, seen);
+        System.out.printf("Cluster test: leader kills, all %d ids predicted in %.1f s%n", IDS,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void losingTwoBrokersOfThreePausesTheStreamAndItResumesByItself() throws Exception {
+        long start = System.nanoTime();
+        String prefix = "outage";
+        createReplicatedTopics(prefix);
+        produce(prefix);
+        Path log = log("cluster-outage-service.log");
+        int httpPort = Http.freePort();
+        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
+        Set<String> seen = new HashSet<>();
+        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log,
+                slowStream(httpPort), TestModels.HOME)) {
+            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+            try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
+                    prefix + ".predictions")) {
+                awaitPredicted(reader, seen, IDS / 6, service, log);
+            }
+            int survivor = 1;
+            cluster.kill(2);
+            cluster.kill(3);
+            long down = System.nanoTime();
+            System.out.printf("Cluster test: killed nodes 2 and 3 after %d ids%n", seen.size());
+            Http.Answer[] answer = {null};
+            await("readiness DOWN naming the cluster problem").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        answer[0] = Http.get(readiness);
+                        return answer[0].status() == 503 && answer[0].body().contains(ClusterReadiness.NAME)
+                                && answer[0].body().contains("min.insync.replicas");
+                    });
+            System.out.printf("Cluster test: readiness DOWN %.1f s after the kills: %s%n",
+                    (System.nanoTime() - down) / 1e9, answer[0].body());
+            assertThat(answer[0].body()).contains("2 (" + cluster.address(2) + ")", "3 (" + cluster.address(3) + ")",
+                    prefix + ".predictions-0");
+            assertThat(answer[0].body()).doesNotContain(survivor + " (" + cluster.address(survivor) + ")");
+            assertThat(service.isAlive()).as("service running during the outage (see %s)", log).isTrue();
+
+            // Back at once: the outage lasts as long as two nodes take to start and recover (10-15 s here),
+            // long past the producer's 5 s request timeout, so outputs are retried throughout.
+            cluster.restart(2, 3);
+            long back = System.nanoTime();
+            await("readiness UP again").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+            System.out.printf("Cluster test: readiness UP %.1f s after the nodes were back%n",
+                    (System.nanoTime() - back) / 1e9);
+            try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
+                    prefix + ".predictions")) {
+                seen.clear();
+                awaitPredicted(reader, seen, IDS, service, log);
+            }
+            assertThat(service.isAlive()).isTrue();
+            assertThat(Files.readString(log)).as("the channel never failed (see %s)", log)
+                    .doesNotContain("SRMSG18203", "TooManyMessagesWithoutAck");
+        }
+        assertEveryIdPredictedAndNothingDeadLettered(prefix, seen);
+        System.out.printf("Cluster test: two of three away, all %d ids predicted in %.1f s%n", IDS,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The prefixed topics with 3 replicas (the cluster's default) and min.insync.replicas 2, checked. */
+    private static void createReplicatedTopics(String prefix) throws Exception {
+        Map<String, String> minInsync = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        List<String> names = List.of(prefix + ".images", prefix + ".predictions", prefix + ".images.dlq");
+        TopicSetup.ensure(admin, List.of(new TopicSpec(names.get(0), 3, minInsync),
+                new TopicSpec(names.get(1), 3, minInsync), new TopicSpec(names.get(2), 1, minInsync)), TIMEOUT);
+        for (TopicDescription topic : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+            topic.partitions().forEach(p -> assertThat(p.replicas()).as(topic.name()).hasSize(3));
+            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic.name())))
+                    .all().get(30, TimeUnit.SECONDS).values().iterator().next();
+            assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("2");
+        }
+    }
+
+    private static void produce(String prefix) {
+        MnistSplit test = TestMnist.get().test();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+            for (int i = 0; i < IDS; i++) {
+                producer.send(new ProducerRecord<>(prefix + ".images", "id-" + i, test.image(i % test.count())));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Small batches slow the stream down, so the faults land mid-stream on any machine. */
+    private static Map<String, String> slowStream(int httpPort) {
+        return Map.of("quarkus.http.port", String.valueOf(httpPort), "digitflow.batch.max-size", "16",
+                "mp.messaging.incoming.images.max.poll.records", "32",
+                "digitflow.serve.cluster-probe-interval", "1s");
+    }
+
+    private static int predictionsLeaderOtherThan(String prefix, int node) throws Exception {
+        for (int p = 0; p < 3; p++) {
+            int leader = BrokerCluster.leader(admin, new TopicPartition(prefix + ".predictions", p));
+            if (leader != node && leader != -1) {
+                return leader;
+            }
+        }
+        return BrokerCluster.leader(admin, new TopicPartition(prefix + ".predictions", 0));
+    }
+
+    private static void awaitPredicted(KafkaConsumer<String, byte[]> reader, Set<String> seen, int atLeast,
+                                       AppProcess service, Path log) {
+        await(atLeast + " ids predicted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                        seen.add(r.key());
+                    }
+                    return seen.size() >= Math.min(atLeast, IDS) || !service.isAlive();
+                });
+        assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+    }
+
+    private static void assertEveryIdPredictedAndNothingDeadLettered(String prefix, Set<String> seen) throws Exception {
+        assertThat(seen).hasSize(IDS);
+        for (int i = 0; i < IDS; i++) {
+            assertThat(seen).contains("id-" + i);
+        }
+        TopicPartition dlq = new TopicPartition(prefix + ".images.dlq", 0);
+        long deadLetters = admin.listOffsets(Map.of(dlq, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS)
+                .get(dlq).offset();
+        assertThat(deadLetters).as("records dead-lettered").isZero();
+    }
+
+    private static Path log(String name) throws Exception {
+        Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name);
+        Files.deleteIfExists(log);
+        return log;
+    }
+}
