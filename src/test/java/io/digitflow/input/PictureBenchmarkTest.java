@@ -108,7 +108,8 @@ class PictureBenchmarkTest {
         assertThat(gaps.get("JPEG")[0]).as("JPEG accuracy gap to raw, in points").isLessThanOrEqualTo(MAX_GAP_POINTS);
     }
 
-    private static int[] classify(Classifier classifier, byte[][] images) {
+    /** The digit the classifier reads in each image. */
+    static int[] classify(Classifier classifier, byte[][] images) {
         float[] out = new float[images.length * Classifier.CLASSES];
         classifier.classify(images, images.length, out);
         int[] predicted = new int[images.length];
