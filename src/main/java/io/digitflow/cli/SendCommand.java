@@ -170,6 +170,9 @@ public class SendCommand implements Callable<Integer> {
         if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
             return "image/jpeg";
         }
+        if (name.endsWith(".webp")) {
+            return "image/webp";
+        }
         if (name.endsWith(".json")) {
             return "application/json";
         }

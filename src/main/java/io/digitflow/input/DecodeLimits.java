@@ -11,7 +11,8 @@ package io.digitflow.input;
  *                         (decompression bomb), so the declared size is checked before pixels are decoded
  * @param maxPictureHeight tallest picture decoded, for the same reason as the width
  * @param maxPicturePixels most pixels decoded (width x height): bounds memory, about 12 bytes per pixel
- *                         while a picture is prepared
+ *                         while a picture is prepared. A WebP may have a quarter of it: its decoder is
+ *                         about four times slower per pixel
  * @param maxJsonDepth     deepest JSON nesting accepted: a valid record needs 3 levels, and deeper
  *                         nesting only costs stack and time
  */

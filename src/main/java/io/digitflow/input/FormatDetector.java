@@ -45,9 +45,12 @@ final class FormatDetector {
         if (is(header, start, end, "image/jpeg") || is(header, start, end, "image/jpg")) {
             return InputFormat.JPEG;
         }
+        if (is(header, start, end, "image/webp")) {
+            return InputFormat.WEBP;
+        }
         throw new InvalidInputException(Reason.UNKNOWN_CONTENT_TYPE, "unsupported content-type '"
                 + abbreviate(header) + "'; use application/x-digit-u8, application/octet-stream,"
-                + " application/json, image/png or image/jpeg");
+                + " application/json, image/png, image/jpeg or image/webp");
     }
 
     /** Signatures first: a 784-byte PNG is a PNG. JSON before raw, as the design says; producers of raw
@@ -59,6 +62,9 @@ final class FormatDetector {
         if (isJpeg(value)) {
             return InputFormat.JPEG;
         }
+        if (isWebp(value)) {
+            return InputFormat.WEBP;
+        }
         if (looksLikeJson(value)) {
             return InputFormat.JSON;
         }
@@ -66,7 +72,7 @@ final class FormatDetector {
             return InputFormat.RAW;
         }
         throw new InvalidInputException(Reason.UNRECOGNISED_FORMAT, "no content-type header, and the "
-                + value.length + " bytes are neither PNG, JPEG, JSON nor " + DecodedImage.PIXELS + " raw pixels");
+                + value.length + " bytes are neither PNG, JPEG, WebP, JSON nor " + DecodedImage.PIXELS + " raw pixels");
     }
 
     static boolean isPng(byte[] value) {
@@ -84,6 +90,12 @@ final class FormatDetector {
     /** JPEG start-of-image marker followed by the first marker's 0xFF. */
     static boolean isJpeg(byte[] value) {
         return value.length >= 3 && value[0] == (byte) 0xFF && value[1] == (byte) 0xD8 && value[2] == (byte) 0xFF;
+    }
+
+    /** A RIFF container ("RIFF", its length, then "WEBP"). */
+    static boolean isWebp(byte[] value) {
+        return value.length >= 12 && value[0] == 'R' && value[1] == 'I' && value[2] == 'F' && value[3] == 'F'
+                && value[8] == 'W' && value[9] == 'E' && value[10] == 'B' && value[11] == 'P';
     }
 
     private static boolean looksLikeJson(byte[] value) {

@@ -44,7 +44,7 @@ public final class ImageDecoder {
         return switch (format) {
             case RAW -> raw(value);
             case JSON -> json.parse(value);
-            case PNG, JPEG -> new DecodedImage(preprocessor.prepare(pictures.decode(value, format)), null, format);
+            case PNG, JPEG, WEBP -> new DecodedImage(preprocessor.prepare(pictures.decode(value, format)), null, format);
         };
     }
 
@@ -58,7 +58,7 @@ public final class ImageDecoder {
             throw new InvalidInputException(Reason.EMPTY_RECORD, "no picture to preview");
         }
         InputFormat format = FormatDetector.detect(value, contentTypeOrNull);
-        if (format != InputFormat.PNG && format != InputFormat.JPEG) {
+        if (format != InputFormat.PNG && format != InputFormat.JPEG && format != InputFormat.WEBP) {
             throw new InvalidInputException(Reason.UNRECOGNISED_FORMAT, format + " is not a picture");
         }
         GreyImage picture = pictures.decode(value, format);

@@ -8,8 +8,10 @@ public enum InputFormat {
     JSON("application/json"),
     /** A PNG picture of any size, prepared like MNIST. */
     PNG("image/png"),
-    /** A JPEG picture of any size, prepared like MNIST. */
-    JPEG("image/jpeg");
+    /** A JPEG picture of any size (RGB, grey, CMYK or YCCK), prepared like MNIST. */
+    JPEG("image/jpeg"),
+    /** A WebP picture (lossy or lossless) of any size, prepared like MNIST. */
+    WEBP("image/webp");
 
     private final String contentType;
 

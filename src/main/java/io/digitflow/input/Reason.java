@@ -28,7 +28,7 @@ public enum Reason {
     PIXEL_NOT_INTEGER("pixel-not-integer"),
     /** A JSON pixel outside 0-255. */
     PIXEL_OUT_OF_RANGE("pixel-out-of-range"),
-    /** A PNG or JPEG the image decoder cannot read: truncated, corrupt, or mislabelled. */
+    /** A PNG, JPEG or WebP the image decoder cannot read: truncated, corrupt, or mislabelled. */
     UNDECODABLE_PICTURE("undecodable-picture"),
     /** A picture whose declared size exceeds the limits (a decompression-bomb guard). */
     PICTURE_TOO_LARGE("picture-too-large"),

@@ -82,7 +82,8 @@ public class TryIt {
         TopicPartition partition = owned.get(ThreadLocalRandom.current().nextInt(owned.size()));
         String type = context.request().getHeader("content-type");
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition.partition(), key, picture);
-        if (type != null && (type.startsWith("image/png") || type.startsWith("image/jpeg"))) {
+        if (type != null && (type.startsWith("image/png") || type.startsWith("image/jpeg")
+                || type.startsWith("image/webp"))) {
             record.headers().add("content-type", type.split(";")[0].trim().getBytes(UTF_8));
         }
         long sent = System.nanoTime();

@@ -4,6 +4,7 @@ import io.digitflow.input.DecodeLimits;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.input.InvalidInputException;
 import io.digitflow.support.PhotoDigits;
+import io.digitflow.support.Pictures;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cost per picture of the picture path: decoding a photo-like PNG or JPEG ({@link PhotoDigits}, a "7"-like
- * stroke drawn at 8x MNIST size, about 300x300 pixels) and preparing it MNIST-style. Microseconds per picture.
+ * stroke drawn at 8x MNIST size, about 300x300 pixels), or the same picture as a CMYK JPEG, and preparing it
+ * MNIST-style. Microseconds per picture.
  * {@code mvn -Pbench test-compile exec:exec -Dbench=PictureBenchmark}
  */
 @State(Scope.Thread)
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class PictureBenchmark {
 
-    @Param({"png", "jpeg"})
+    @Param({"png", "jpeg", "cmyk-jpeg"})
     String format;
 
     private final ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULTS);
@@ -50,11 +52,14 @@ public class PictureBenchmark {
             digit[y * 28 + x - 1] = (byte) 255;
         }
         PhotoDigits photos = new PhotoDigits(3);
-        PhotoDigits.Photo photo = photos.render(digit, format.equals("jpeg"));
+        boolean jpeg = !format.equals("png");
+        PhotoDigits.Photo photo = photos.render(digit, jpeg);
         for (int tries = 0; tries < 100 && photo.condition().scale() < 7; tries++) {
-            photo = photos.render(digit, format.equals("jpeg")); // near the benchmark's upper size
+            photo = photos.render(digit, jpeg); // near the benchmark's upper size
         }
-        picture = photo.bytes();
+        picture = format.equals("cmyk-jpeg")
+                ? Pictures.cmykJpeg(photo.image(), false, photo.condition().quality() / 100f)
+                : photo.bytes();
     }
 
     @Benchmark

@@ -33,6 +33,28 @@ class FormatSelectionTest {
         return catchThrowableOfType(InvalidInputException.class, () -> decoder.decode(value, contentType));
     }
 
+    /** Pictures are prepared like MNIST; raw and JSON records are MNIST already and pass through untouched. */
+    @Test
+    void rawAndJsonOfTheSameDigitDecodeToExactlyItsPixels() throws Exception {
+        byte[] digit = new byte[DecodedImage.PIXELS];
+        StringBuilder json = new StringBuilder("{\"pixels\":[");
+        for (int i = 0; i < digit.length; i++) {
+            digit[i] = (byte) (i * 7);
+            json.append(i == 0 ? "" : ",").append(digit[i] & 0xFF);
+        }
+        byte[] fromJson = decoder.decode(json(json.append("]}").toString()), null).pixels();
+        assertThat(fromJson).isEqualTo(digit);
+        assertThat(decoder.decode(digit.clone(), null).pixels()).isEqualTo(digit);
+    }
+
+    @Test
+    void sniffsWebpByItsRiffHeaderAndNotOtherRiffFiles() throws Exception {
+        byte[] wav = Arrays.copyOf("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.US_ASCII), 40);
+        assertThat(FormatDetector.sniff(Pictures.resource("webp/digit-lossy.webp"))).isEqualTo(InputFormat.WEBP);
+        assertThat(failure(wav, null).reason()).isEqualTo(Reason.UNRECOGNISED_FORMAT);
+        assertThat(FormatDetector.fromContentType("Image/WebP; q=1")).isEqualTo(InputFormat.WEBP);
+    }
+
     @Test
     void rawPathReturnsTheRecordValueItselfWithoutCopying() throws Exception {
         byte[] value = raw(7);

@@ -41,7 +41,7 @@ final class FuzzInputs {
 
     private static final int[] INTERESTING = {0, 1, -1, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000, 28, 784, 4096, 65500};
     private static final String[] CONTENT_TYPES = {null, "", "application/x-digit-u8", "application/octet-stream",
-            "application/json", "image/png", "image/jpeg", "image/jpg", "IMAGE/PNG; q=1", "text/plain"};
+            "application/json", "image/png", "image/jpeg", "image/jpg", "image/webp", "IMAGE/PNG; q=1", "text/plain"};
 
     private static List<byte[]> raw;
 
@@ -100,6 +100,25 @@ final class FuzzInputs {
             out.add(Pictures.jpeg(paper(raw().get(d), 1 + d % 3), 0.5f + (d % 5) / 10f));
         }
         return out;
+    }
+
+    /** The same as {@link #jpeg()}, as CMYK JPEGs (even seeds) and YCCK JPEGs (odd seeds), as print workflows write. */
+    static List<byte[]> cmykJpeg() {
+        List<byte[]> out = new ArrayList<>();
+        for (int d = 0; d < SEEDS; d++) {
+            out.add(io.digitflow.support.Pictures.cmykJpeg(paper(raw().get(d), 1 + d % 3), d % 2 == 1,
+                    0.5f + (d % 5) / 10f));
+        }
+        return out;
+    }
+
+    /**
+     * An MNIST digit as WebP: lossless, lossy and lossless with alpha. Files made by webp/make-fixtures.sh: the
+     * JDK and TwelveMonkeys write no WebP.
+     */
+    static List<byte[]> webp() {
+        return List.of(Pictures.resource("webp/digit-lossless.webp"), Pictures.resource("webp/digit-lossy.webp"),
+                Pictures.resource("webp/digit-alpha.webp"));
     }
 
     private static BufferedImage paper(byte[] digit, int scale) {

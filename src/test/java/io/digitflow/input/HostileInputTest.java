@@ -4,8 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +35,29 @@ class HostileInputTest {
                         Reason.PICTURE_TOO_LARGE, MIB),
                 hostile("JPEG declaring 65000 x 1 (wider than the cap)", () -> Pictures.jpegDeclaring(65_000, 1), null,
                         Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("CMYK JPEG cut in half", () -> half(cmykDigit(false)), "image/jpeg",
+                        Reason.UNDECODABLE_PICTURE, 4 * MIB),
+                hostile("YCCK JPEG cut in half", () -> half(cmykDigit(true)), null, Reason.UNDECODABLE_PICTURE, 4 * MIB),
+                hostile("YCCK JPEG declaring 65000 x 65000",
+                        () -> Pictures.jpegDeclaring(cmykDigit(true), 65_000, 65_000), null,
+                        Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("WebP declaring 16384 x 16384 (its largest)", () -> Pictures.webpDeclaring(16_384, 16_384),
+                        "image/webp", Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("WebP canvas declaring 2^24 x 2^24", () -> Pictures.webpExtendedDeclaring(1 << 24, 1 << 24, 64, 64),
+                        null, Reason.PICTURE_TOO_LARGE, MIB),
+                // A small canvas whose bitstream claims a huge picture: only the canvas is decoded.
+                hostile("WebP canvas of 64 x 64 holding a 16384 x 16384 bitstream",
+                        () -> Pictures.webpExtendedDeclaring(64, 64, 16_384, 16_384), null, Reason.EMPTY_PICTURE, 4 * MIB),
+                // WebP decodes ~4x slower per pixel than PNG, so it may have a quarter of the pixels.
+                hostile("lossless WebP of 4096 x 4096 white pixels in 706 bytes",
+                        () -> Pictures.resource("webp/blank-4096.webp"), null, Reason.PICTURE_TOO_LARGE, MIB),
+                hostile("WebP cut in half", () -> half(Pictures.resource("webp/digit-lossy.webp")), null,
+                        Reason.UNDECODABLE_PICTURE, 4 * MIB),
                 // Within the cap, the canvas is decoded: memory is bounded by the declared size, ~12 B/pixel.
                 hostile("deflate bomb: 2048 x 2048 black pixels in a few KiB", () -> Pictures.blackPngBomb(2048, 2048),
                         null, Reason.EMPTY_PICTURE, 2048L * 2048 * 24),
+                hostile("lossless WebP bomb: 2048 x 2048 white pixels in a few hundred bytes",
+                        () -> Pictures.resource("webp/blank-2048.webp"), null, Reason.EMPTY_PICTURE, 2048L * 2048 * 24),
                 hostile("JSON nested 200,000 deep", () -> ("{\"x\":" + "[".repeat(200_000)).getBytes(UTF_8), null,
                         Reason.BAD_JSON, MIB),
                 hostile("JSON number of 400,000 digits in an unknown field",
@@ -54,6 +76,19 @@ class HostileInputTest {
                 hostile("value one byte over the record limit",
                         () -> new byte[DecodeLimits.DEFAULTS.maxRecordBytes() + 1], "image/png",
                         Reason.RECORD_TOO_LARGE, 64 * 1024));
+    }
+
+    /** A digit-sized picture (a bar and a stroke) as a CMYK or YCCK JPEG, ~1 KiB. */
+    private static byte[] cmykDigit(boolean ycck) {
+        BufferedImage seven = Pictures.fill(Pictures.fill(Pictures.canvas(90, 110, 240), 20, 15, 70, 25, 20),
+                60, 15, 70, 95, 20);
+        BufferedImage rgb = new BufferedImage(90, 110, BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(seven, 0, 0, null);
+        return io.digitflow.support.Pictures.cmykJpeg(rgb, ycck, 0.9f);
+    }
+
+    private static byte[] half(byte[] value) {
+        return Arrays.copyOf(value, value.length / 2);
     }
 
     private static Arguments hostile(String name, Supplier<byte[]> value, String contentType, Reason reason,

@@ -9,6 +9,7 @@ import io.digitflow.model.ModelArtifact;
 import io.digitflow.support.PhotoDigits;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,18 +22,21 @@ import org.junit.jupiter.api.Test;
  * The picture benchmark: 1,000 MNIST test digits rendered as photo-like pictures ({@link PhotoDigits}, fixed seed),
  * half PNG and half JPEG, classified through the picture path by the test model, next to the same digits sent raw.
  * Prints accuracy per condition; the picture path must stay within 1.5 points of raw for PNG and for JPEG.
+ * {@code -Dpicture.benchmark.model=DIR} measures another model (a folder {@code train} wrote) instead.
  */
 class PictureBenchmarkTest {
 
     private static final int DIGITS = 1000;
     private static final long SEED = 16;
     private static final double MAX_GAP_POINTS = 1.5;
+    private static final String MODEL_PROPERTY = "picture.benchmark.model";
 
     @Test
     void picturesAreClassifiedNearlyAsWellAsTheSameDigitsSentRaw() throws Exception {
         TestMnist.folderOrSkip(); // the picture benchmark runs on the real test digits only
         MnistSplit test = TestMnist.get().test();
-        ModelArtifact model = ModelArtifact.load(TestModels.ensure());
+        String modelFolder = System.getProperty(MODEL_PROPERTY, "");
+        ModelArtifact model = ModelArtifact.load(modelFolder.isBlank() ? TestModels.ensure() : Path.of(modelFolder));
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULTS);
         PhotoDigits photos = new PhotoDigits(SEED);
 
@@ -106,7 +110,8 @@ class PictureBenchmarkTest {
         assertThat(gaps.get("JPEG")[0]).as("JPEG accuracy gap to raw, in points").isLessThanOrEqualTo(MAX_GAP_POINTS);
     }
 
-    private static int[] classify(Classifier classifier, byte[][] images) {
+    /** The digit the classifier reads in each image. */
+    static int[] classify(Classifier classifier, byte[][] images) {
         float[] out = new float[images.length * Classifier.CLASSES];
         classifier.classify(images, images.length, out);
         int[] predicted = new int[images.length];

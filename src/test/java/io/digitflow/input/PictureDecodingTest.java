@@ -154,6 +154,26 @@ class PictureDecodingTest {
         assertThat(e.reason()).isEqualTo(Reason.EMPTY_PICTURE);
     }
 
+    /** Acceptance of #16: a grey page with sensor noise and nothing written on it is dead-lettered, not guessed at. */
+    @Test
+    void noisyGreyPageWithoutInkIsAnEmptyPictureInEveryFormat() {
+        java.util.Random random = new java.util.Random(16);
+        BufferedImage page = Pictures.canvas(200, 150, 0);
+        for (int y = 0; y < page.getHeight(); y++) {
+            for (int x = 0; x < page.getWidth(); x++) {
+                page.getRaster().setSample(x, y, 0, (int) Math.max(0, Math.min(255, 128 + 8 * random.nextGaussian())));
+            }
+        }
+        BufferedImage rgb = new BufferedImage(page.getWidth(), page.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(page, 0, 0, null);
+        for (byte[] value : List.of(Pictures.png(page), Pictures.jpeg(page, 0.9f),
+                io.digitflow.support.Pictures.cmykJpeg(rgb, false, 0.9f))) {
+            InvalidInputException e = failure(decoder, value, null);
+            assertThat(e.reason()).isEqualTo(Reason.EMPTY_PICTURE);
+            assertThat(e.reason().code()).isEqualTo("empty-picture");
+        }
+    }
+
     @Test
     void decodingUsesNoDiskCache() throws Exception {
         decoder.decode(Pictures.png(seven(30, 30)), null);

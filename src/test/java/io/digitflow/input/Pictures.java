@@ -95,7 +95,12 @@ final class Pictures {
 
     /** A real small JPEG whose start-of-frame header is rewritten to declare {@code width x height}. */
     static byte[] jpegDeclaring(int width, int height) {
-        byte[] jpeg = jpeg(canvas(16, 16, 200), 0.9f);
+        return jpegDeclaring(jpeg(canvas(16, 16, 200), 0.9f), width, height);
+    }
+
+    /** {@code jpeg} (baseline, any colour space) with its start-of-frame header rewritten to declare {@code width x height}. */
+    static byte[] jpegDeclaring(byte[] original, int width, int height) {
+        byte[] jpeg = original.clone();
         for (int i = 2; i + 8 < jpeg.length; i++) {
             // SOF0 (baseline) marker: length(2), precision(1), height(2), width(2).
             if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xC0) {
@@ -107,6 +112,56 @@ final class Pictures {
             }
         }
         throw new IllegalStateException("the JPEG writer wrote no SOF0 marker");
+    }
+
+    /** A test resource of this package, such as "webp/digit.png". */
+    static byte[] resource(String name) {
+        try (java.io.InputStream in = Pictures.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The lossless WebP of a digit ({@code webp/digit-lossless.webp}) with its VP8L header rewritten to declare
+     * {@code width x height} (1 to 16384 each), the rest of its bitstream unchanged.
+     */
+    static byte[] webpDeclaring(int width, int height) {
+        byte[] webp = resource("webp/digit-lossless.webp");
+        if (webp[12] != 'V' || webp[15] != 'L' || webp[20] != 0x2F) {
+            throw new IllegalStateException("webp/digit-lossless.webp is not a simple VP8L file");
+        }
+        int header = (webp[21] & 0xFF) | (webp[22] & 0xFF) << 8 | (webp[23] & 0xFF) << 16 | (webp[24] & 0xFF) << 24;
+        header = (header & 0xF0000000) | (width - 1) | (height - 1) << 14; // keeps the alpha and version bits
+        for (int b = 0; b < 4; b++) {
+            webp[21 + b] = (byte) (header >>> (8 * b));
+        }
+        return webp;
+    }
+
+    /**
+     * An extended WebP: a VP8X header declaring a {@code canvasWidth x canvasHeight} canvas (up to 2^24 each),
+     * holding the lossless bitstream of {@link #webpDeclaring(int, int)}.
+     */
+    static byte[] webpExtendedDeclaring(int canvasWidth, int canvasHeight, int width, int height) {
+        byte[] simple = webpDeclaring(width, height);
+        byte[] vp8l = Arrays.copyOfRange(simple, 12, simple.length); // the VP8L chunk, header and all
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(12 + 18 + vp8l.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + 18 + vp8l.length)
+                .put("WEBP".getBytes(StandardCharsets.US_ASCII));
+        out.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).putInt(0); // no flags: no alpha, no animation
+        putInt24(out, canvasWidth - 1);
+        putInt24(out, canvasHeight - 1);
+        return out.put(vp8l).array();
+    }
+
+    private static void putInt24(java.nio.ByteBuffer out, int value) {
+        out.put((byte) value).put((byte) (value >> 8)).put((byte) (value >> 16));
     }
 
     private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
