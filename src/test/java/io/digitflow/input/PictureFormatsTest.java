@@ -1,7 +1,7 @@
 package io.digitflow.input;
 
+import io.digitflow.support.TestMnist;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.digitflow.inference.Classifier;
 import io.digitflow.inference.Engines;
@@ -38,8 +38,7 @@ class PictureFormatsTest {
     }
 
     private static List<byte[]> mnistDigits(int count) throws IOException {
-        assumeTrue(MnistSamples.dataFolder() != null, "set DIGITFLOW_DATA to a folder with the MNIST files");
-        return MnistSamples.testImages(MnistSamples.dataFolder(), count);
+        return TestMnist.firstTestImages(TestMnist.folderOrSkip(), count);
     }
 
     @Test
