@@ -1,5 +1,6 @@
 package io.digitflow.input;
 
+import io.digitflow.support.Pictures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

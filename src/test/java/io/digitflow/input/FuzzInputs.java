@@ -1,5 +1,6 @@
 package io.digitflow.input;
 
+import io.digitflow.support.Pictures;
 import io.digitflow.support.TestMnist;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 

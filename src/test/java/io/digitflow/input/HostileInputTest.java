@@ -1,5 +1,6 @@
 package io.digitflow.input;
 
+import io.digitflow.support.Pictures;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -34,7 +34,7 @@ class PictureFormatsTest {
 
     /** A picture of webp/, made by its make-fixtures.sh. */
     private static byte[] fixture(String name) {
-        return io.digitflow.input.Pictures.resource("webp/" + name);
+        return Pictures.resource("webp/" + name);
     }
 
     private static List<byte[]> mnistDigits(int count) throws IOException {
@@ -50,7 +50,7 @@ class PictureFormatsTest {
         byte[][] ycck = new byte[raw.length][];
         for (int i = 0; i < raw.length; i++) {
             BufferedImage drawn = Pictures.darkOnLight(raw[i], 2 + i % 3);
-            rgb[i] = decode(io.digitflow.support.PhotoDigits.jpeg(drawn, 0.9f));
+            rgb[i] = decode(io.digitflow.support.Pictures.jpeg(drawn, 0.9f));
             byte[] cmykJpeg = Pictures.cmykJpeg(drawn, false, 0.9f);
             byte[] ycckJpeg = Pictures.cmykJpeg(drawn, true, 0.9f);
             assertThat(FormatDetector.sniff(cmykJpeg)).isEqualTo(InputFormat.JPEG);

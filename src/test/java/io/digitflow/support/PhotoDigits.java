@@ -1,16 +1,8 @@
 package io.digitflow.support;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Renders 28x28 MNIST digits as photo-like pictures with a known label, the way people send them: ink of some
@@ -122,7 +114,7 @@ public final class PhotoDigits {
             }
             image.setRGB(0, y, width, 1, row, 0, width);
         }
-        byte[] bytes = jpeg ? jpeg(image, quality / 100f) : png(image);
+        byte[] bytes = jpeg ? Pictures.jpeg(image, quality / 100f) : Pictures.png(image);
         return new Photo(bytes, image, new Condition(jpeg, quality, noise, scale, Math.toDegrees(rotation),
                 lightOnDark, colourInk, gradient));
     }
@@ -139,32 +131,5 @@ public final class PhotoDigits {
 
     private static int at(byte[] mnist, int x, int y) {
         return x < 0 || y < 0 || x >= 28 || y >= 28 ? 0 : mnist[y * 28 + x] & 0xFF;
-    }
-
-    public static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    public static byte[] jpeg(BufferedImage image, float quality) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            writer.setOutput(stream);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
     }
 }
