@@ -1,14 +1,11 @@
 package io.digitflow.input;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes a PNG, JPEG (CMYK and YCCK too) or WebP with javax.imageio into grey luminance, refusing a canvas larger
@@ -25,12 +22,6 @@ final class PictureDecoder {
      */
     private static final int WEBP_COST = 4;
 
-    static {
-        // Records are already in memory; a disk cache would only add temp files,
-        // and fail where the temp directory is read-only.
-        ImageIO.setUseCache(false);
-    }
-
     private final DecodeLimits limits;
     private final PictureReaders readers = new PictureReaders();
 
@@ -42,7 +33,9 @@ final class PictureDecoder {
         requireSignature(bytes, format);
         // A fresh reader per picture: ImageReader is not thread-safe, and the decoder is shared by consumers.
         ImageReader reader = readers.newReader(format);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        // The record is in memory already: read it in place (no cache, no temp files), and stop a reader that
+        // keeps reading past its end.
+        try (ImageInputStream in = new RecordImageStream(bytes)) {
             reader.setInput(in, true, true); // metadata is ignored: it is not needed and can be large
             requireWithinLimits(reader.getWidth(0), reader.getHeight(0), format);
             List<String> warnings = new ArrayList<>(1);

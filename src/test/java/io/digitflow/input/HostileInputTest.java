@@ -26,6 +26,12 @@ class HostileInputTest {
     /** Generous for a loaded 2-core machine; decoding what these records declare would take minutes. */
     private static final Duration QUICKLY = Duration.ofSeconds(2);
 
+    private static byte[] webpRunningPastItsEnd() {
+        byte[] webp = Pictures.resource("webp/digit-lossless.webp");
+        webp[0x1d] = 0; // inside the first prefix code of the VP8L bitstream
+        return webp;
+    }
+
     static Stream<Arguments> hostile() {
         return Stream.of(
                 hostile("PNG declaring 100000 x 100000", () -> Pictures.pngDeclaring(100_000, 100_000), "image/png",
@@ -53,6 +59,10 @@ class HostileInputTest {
                 hostile("lossless WebP of 4096 x 4096 white pixels in 706 bytes",
                         () -> Pictures.resource("webp/blank-4096.webp"), null, Reason.PICTURE_TOO_LARGE, MIB),
                 hostile("WebP cut in half", () -> half(Pictures.resource("webp/digit-lossy.webp")), null,
+                        Reason.UNDECODABLE_PICTURE, 4 * MIB),
+                // Found by WebpDecoderFuzzTest: one byte changed makes the prefix codes read past the end once per
+                // pixel, and TwelveMonkeys' reader took each end of stream for zero bits (56 MB of exceptions).
+                hostile("lossless WebP whose codes run past its end", HostileInputTest::webpRunningPastItsEnd, null,
                         Reason.UNDECODABLE_PICTURE, 4 * MIB),
                 // Within the cap, the canvas is decoded: memory is bounded by the declared size, ~12 B/pixel.
                 hostile("deflate bomb: 2048 x 2048 black pixels in a few KiB", () -> Pictures.blackPngBomb(2048, 2048),

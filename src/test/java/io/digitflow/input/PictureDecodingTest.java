@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PictureDecodingTest {
 
@@ -176,9 +180,21 @@ class PictureDecodingTest {
     }
 
     @Test
-    void decodingUsesNoDiskCache() throws Exception {
-        decoder.decode(Pictures.png(seven(30, 30)), null);
-        assertThat(ImageIO.getUseCache()).isFalse();
+    void decodingWritesNoCacheFilesEvenWhereImageIoWouldCache(@TempDir Path cache) throws Exception {
+        boolean useCache = ImageIO.getUseCache();
+        File cacheDirectory = ImageIO.getCacheDirectory();
+        ImageIO.setUseCache(true);
+        ImageIO.setCacheDirectory(cache.toFile());
+        try {
+            decoder.decode(Pictures.png(seven(30, 30)), null);
+            decoder.decode(Pictures.jpeg(seven(30, 30), 0.9f), null);
+            try (var files = Files.list(cache)) {
+                assertThat(files).as("records are read in place, never through a file cache").isEmpty();
+            }
+        } finally {
+            ImageIO.setUseCache(useCache);
+            ImageIO.setCacheDirectory(cacheDirectory);
+        }
     }
 
     @Test
