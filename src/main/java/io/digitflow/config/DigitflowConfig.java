@@ -76,18 +76,25 @@ public interface DigitflowConfig {
         AT_LEAST_ONCE, EXACTLY_ONCE
     }
 
-    /** True when {@code digitflow.delivery} is {@code exactly-once}. */
-    default boolean exactlyOnce() {
-        return delivery() == Delivery.EXACTLY_ONCE;
-    }
-
     /**
      * The inference engine: {@code auto} (the native kernel when it loads and passes its self-test
      * against ND4J, else ND4J), {@code native} (fail at start when it cannot run), {@code nd4j}, or
      * {@code constant} (answers 0, only to measure the Kafka-only ceiling).
      */
     @WithDefault("auto")
-    String engine();
+    Engine engine();
+
+    /** The values of {@code digitflow.engine}. */
+    enum Engine {
+        /** The native kernel when it loads and passes its self-test against ND4J, else ND4J. */
+        AUTO,
+        /** The native kernel; the start fails when it cannot run. */
+        NATIVE,
+        /** DeepLearning4J / ND4J, the reference. */
+        ND4J,
+        /** No model at all: every image is answered 0; only to measure the Kafka path alone. */
+        CONSTANT
+    }
 
     /**
      * The native kernel's path: {@code auto} (the fastest fp32 path this CPU runs), or one of

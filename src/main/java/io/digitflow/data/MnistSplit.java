@@ -1,5 +1,6 @@
 package io.digitflow.data;
 
+import io.digitflow.Shape;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,9 +11,9 @@ import java.util.Objects;
  */
 public record MnistSplit(byte[] images, byte[] labels, int count) {
 
-    public static final int ROWS = 28;
-    public static final int COLS = 28;
-    public static final int PIXELS = ROWS * COLS;
+    public static final int ROWS = Shape.SIDE;
+    public static final int COLS = Shape.SIDE;
+    public static final int PIXELS = Shape.PIXELS;
 
     public MnistSplit {
         Objects.requireNonNull(images, "images");

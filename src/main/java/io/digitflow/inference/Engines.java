@@ -1,14 +1,18 @@
 package io.digitflow.inference;
 
+import io.digitflow.Shape;
+import io.digitflow.config.DigitflowConfig;
+import io.digitflow.config.DigitflowConfig.Engine;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.jboss.logging.Logger;
 
 import java.util.Random;
 
 /**
- * Chooses the engine for a model: {@code nd4j}, {@code native} (the C kernel; failing when it cannot
- * run) or {@code auto} (native when it loads and passes its self-test against ND4J, else ND4J).
- * The native path is the fastest fp32 one this CPU has unless one is named.
+ * Chooses the engine for a model ({@link Engine}): {@code nd4j}, {@code native} (the C kernel; failing
+ * when it cannot run), {@code auto} (native when it loads and passes its self-test against ND4J, else
+ * ND4J) or {@code constant} (no inference at all). The native path is the fastest fp32 one this CPU has
+ * unless one is named.
  */
 public final class Engines {
 
@@ -20,32 +24,33 @@ public final class Engines {
     private Engines() {
     }
 
-    /** Engine choice as configured: {@code engine} is nd4j, native or auto; {@code path} auto or a {@link KernelPath} id. */
-    public record Choice(String engine, String path) {
+    /** Engine choice as configured: {@code path} is auto or a {@link KernelPath} id. */
+    public record Choice(Engine engine, String path) {
 
         /** The choice the settings {@code digitflow.engine} and {@code digitflow.native-path} make. */
-        public static Choice of(io.digitflow.config.DigitflowConfig config) {
+        public static Choice of(DigitflowConfig config) {
             return new Choice(config.engine(), config.nativePath());
         }
 
         public Choice {
-            if (!engine.equals("nd4j") && !engine.equals("native") && !engine.equals("auto")) {
-                throw new IllegalArgumentException("digitflow.engine: '" + engine + "' is not one of nd4j, native, auto");
-            }
+            java.util.Objects.requireNonNull(engine, "engine");
             if (!path.equals("auto")) {
                 KernelPath.of(path);
             }
         }
 
         public static Choice nd4j() {
-            return new Choice("nd4j", "auto");
+            return new Choice(Engine.ND4J, "auto");
         }
     }
 
     /** A classifier for {@code network} with the engine {@code choice} asks for. */
     public static Classifier create(MultiLayerNetwork network, String version, int maxBatch, Choice choice) {
+        if (choice.engine() == Engine.CONSTANT) {
+            return new ConstantClassifier(version);
+        }
         Nd4jClassifier nd4j = new Nd4jClassifier(network, version, maxBatch);
-        if (choice.engine().equals("nd4j")) {
+        if (choice.engine() == Engine.ND4J) {
             return nd4j;
         }
         try {
@@ -55,7 +60,7 @@ public final class Engines {
             LOG.infof("Engine: native kernel, path %s, for model %s", nativeClassifier.path().id(), version);
             return nativeClassifier;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            if (choice.engine().equals("native")) {
+            if (choice.engine() == Engine.NATIVE) {
                 nd4j.close();
                 throw new IllegalStateException("digitflow.engine=native: " + e.getMessage(), e);
             }
@@ -107,9 +112,9 @@ public final class Engines {
                 int dr = random.nextInt(3) - 1;
                 int dc = random.nextInt(3) - 1;
                 for (int step = 0; step < 12; step++) {
-                    int r = Math.floorMod(row + step * dr, 28);
-                    int c = Math.floorMod(col + step * dc, 28);
-                    image[r * 28 + c] = (byte) (128 + random.nextInt(128));
+                    int r = Math.floorMod(row + step * dr, Shape.SIDE);
+                    int c = Math.floorMod(col + step * dc, Shape.SIDE);
+                    image[r * Shape.SIDE + c] = (byte) (128 + random.nextInt(128));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.digitflow.inference;
 
+import io.digitflow.Shape;
 import io.digitflow.platform.Nd4jRuntime;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -29,7 +30,7 @@ public final class Nd4jClassifier implements Classifier {
         Nd4jRuntime.ensureTuned();
     }
 
-    private static final int PIXELS = 784;
+    private static final int PIXELS = Shape.PIXELS;
     private static final float[] SCALE = new float[256];
 
     static {

@@ -238,7 +238,7 @@ public class ModelFollower {
     /** Loads and swaps in the pointer's version when it is not the one serving already. */
     private void applyPointer() {
         ActivePointer target = pointer;
-        if (target == null || config.engine().equals("constant")) {
+        if (target == null || config.engine() == DigitflowConfig.Engine.CONSTANT) {
             return;
         }
         if (models.active().map(a -> a.version().equals(target.version())).orElse(false)) {

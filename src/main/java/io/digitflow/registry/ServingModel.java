@@ -1,5 +1,6 @@
 package io.digitflow.registry;
 
+import io.digitflow.Shape;
 import io.digitflow.UserException;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.data.MnistRepository;
@@ -50,7 +51,7 @@ public class ServingModel {
         if (active != null) {
             return active;
         }
-        if (config.engine().equals("constant")) {
+        if (config.engine() == DigitflowConfig.Engine.CONSTANT) {
             Log.warn("digitflow.engine=constant: every image is answered 0; for measuring Kafka throughput only");
             return activate(new Active("constant", new ConstantClassifier("constant"), Optional.empty()));
         }
@@ -91,7 +92,7 @@ public class ServingModel {
     }
 
     private synchronized Active activate(Active next) {
-        next.prototype().classify(new byte[][]{new byte[784]}, 1, new float[Classifier.CLASSES]);
+        next.prototype().classify(new byte[][]{new byte[Shape.PIXELS]}, 1, new float[Classifier.CLASSES]);
         Active previous = active;
         active = next;
         Gauge.builder("digitflow.model.active", () -> active != null && active.version().equals(next.version()) ? 1 : 0)

@@ -1,5 +1,6 @@
 package io.digitflow.report;
 
+import io.digitflow.Shape;
 /**
  * Draws a 28 x 28 digit in the terminal with Unicode block characters, for {@code predict}.
  *
@@ -10,7 +11,7 @@ package io.digitflow.report;
 public final class AsciiDigit {
 
     /** Side of the image, in pixels. */
-    public static final int SIDE = 28;
+    public static final int SIDE = Shape.SIDE;
     /** Background to full ink: each step covers a fifth of the 0-255 range. */
     static final String SHADES = " ░▒▓█";
     /** Half-block mode has no shades: a pixel counts as ink from this value. */

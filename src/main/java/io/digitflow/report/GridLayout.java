@@ -1,5 +1,6 @@
 package io.digitflow.report;
 
+import io.digitflow.Shape;
 import java.awt.Rectangle;
 
 /**
@@ -9,7 +10,7 @@ import java.awt.Rectangle;
  */
 record GridLayout(int count, int columns, int scale, int headerWidth) {
 
-    static final int SIDE = 28;
+    static final int SIDE = Shape.SIDE;
 
     GridLayout {
         if (count < 1 || columns < 1 || scale < 1) {

@@ -7,6 +7,7 @@ import io.digitflow.kafka.ReplicaIdentity;
 import io.digitflow.model.Trainer;
 import io.digitflow.registry.ModelFollower;
 import io.digitflow.stream.ClusterProbe;
+import io.digitflow.stream.Delivery;
 import io.digitflow.stream.ImageStream;
 import io.digitflow.stream.OutputProducer;
 import io.digitflow.stream.PartitionOwnership;
@@ -16,7 +17,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.digitflow.stream.OutputLimits;
 import io.digitflow.stream.RecordBounds;
 import io.smallrye.common.annotation.Identifier;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import io.smallrye.reactive.messaging.ChannelRegistry;
@@ -41,14 +41,16 @@ public class StreamLifecycle {
     private final OutputProducer output;
     private final ReplicaIdentity replica;
     private final ClusterProbe clusterProbe;
+    private final Delivery delivery;
 
     private final Map<String, Object> kafka;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica,
-                           ClusterProbe clusterProbe) {
+                           ClusterProbe clusterProbe, Delivery delivery) {
         this.clusterProbe = clusterProbe;
+        this.delivery = delivery;
         this.kafka = kafka;
         this.replica = replica;
         this.config = config;
@@ -88,7 +90,7 @@ public class StreamLifecycle {
         // consumer's committed offsets are stable; does nothing in at-least-once mode.
         Log.infof("Replica id %s (static group member, %s)", replica.id(), ReplicaIdentity.SETTING);
         output.initTransactions();
-        output.transactionalId().ifPresent(id -> Log.infof("Exactly-once delivery, transactional.id %s", id));
+        Log.info(delivery.describe());
         images.resume();
     }
 

@@ -19,9 +19,11 @@ public class ImageConsumerSettings implements ClientCustomizer<Map<String, Objec
     private static final int IMAGE_BYTES = 784;
 
     private final DigitflowConfig config;
+    private final Delivery delivery;
 
-    public ImageConsumerSettings(DigitflowConfig config) {
+    public ImageConsumerSettings(DigitflowConfig config, Delivery delivery) {
         this.config = config;
+        this.delivery = delivery;
     }
 
     @Override
@@ -31,10 +33,7 @@ public class ImageConsumerSettings implements ClientCustomizer<Map<String, Objec
         }
         kafka.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.batch().maxWait().toMillis());
         kafka.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.batch().maxSize() * IMAGE_BYTES);
-        if (config.exactlyOnce()) {
-            // Images from a transactional producer count only once committed, as they would for any reader.
-            kafka.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
+        delivery.configureConsumer(kafka);
         return kafka;
     }
 }

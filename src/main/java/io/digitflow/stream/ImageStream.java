@@ -55,7 +55,8 @@ public class ImageStream {
     private final BatchProcessor processor;
     private final Semaphore inFlight;
     private final PartitionOwnership ownership;
-    private final boolean exactlyOnce;
+    /** How a classified batch reaches the broker: chosen once, from the {@link Delivery}. */
+    private final BatchSender send;
     private final StreamTap tap;
     private Classifier classifier;
     private final String dlqTopic;
@@ -63,7 +64,7 @@ public class ImageStream {
     private final RecordBounds bounds;
 
     public ImageStream(DigitflowConfig config, ServingModel models, OutputProducer output, StreamMetrics metrics,
-                       PartitionOwnership ownership, StreamTap tap) {
+                       PartitionOwnership ownership, StreamTap tap, Delivery delivery) {
         this.tap = tap;
         this.models = models;
         this.output = output;
@@ -73,7 +74,7 @@ public class ImageStream {
         this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
                 config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
-        this.exactlyOnce = config.exactlyOnce();
+        this.send = delivery.transactionalId().isPresent() ? this::sendInTransaction : this::sendThenAcknowledge;
         this.dlqTopic = config.topics().deadLetters();
         this.maxRecordBytes = config.input().maxRecordBytes();
     }
@@ -96,9 +97,24 @@ public class ImageStream {
         long start = System.nanoTime();
         BatchProcessor.Output out = processor.process(list, this::classifier);
         metrics.batch(out, list.size(), System.nanoTime() - start);
-        if (exactlyOnce) {
-            return sendInTransaction(batch, admitted, out);
-        }
+        return send.send(batch, admitted, out);
+    }
+
+    /** Sends a classified batch's outputs and settles its offsets. */
+    @FunctionalInterface
+    private interface BatchSender {
+        CompletionStage<Void> send(KafkaRecordBatch<String, byte[]> batch, PartitionOwnership.Admitted admitted,
+                                   BatchProcessor.Output out) throws InterruptedException;
+    }
+
+    /**
+     * At-least-once: sends the outputs without waiting (up to max-in-flight batches) and acknowledges the
+     * batch, so that SmallRye may commit past it, once the broker has every output.
+     */
+    private CompletionStage<Void> sendThenAcknowledge(KafkaRecordBatch<String, byte[]> batch,
+                                                      PartitionOwnership.Admitted admitted, BatchProcessor.Output out)
+            throws InterruptedException {
+        List<ConsumerRecord<String, byte[]>> list = admitted.records();
         inFlight.acquire();
         output.sendAll(out.records(), (index, refusal) -> refused(list.get(index), out.records().get(index), refusal))
                 .whenComplete((ok, error) -> {

@@ -22,8 +22,9 @@ import java.util.Optional;
  * offsets before the next owner reads. Runs on the Kafka poll thread, after SmallRye's own commit of
  * what was acknowledged until then. Wired by name in application.properties.
  *
- * <p>In exactly-once mode it commits nothing: every offset is committed by the transaction of the
- * batch's outputs, and the drain only lets the transactions in flight finish first.
+ * <p>What the hand-over commits is the {@link Delivery}'s: in exactly-once mode nothing, since every offset
+ * is committed by the transaction of the batch's outputs, and the drain only lets the transactions in
+ * flight finish first.
  */
 @ApplicationScoped
 @Identifier(ImagesRebalanceListener.NAME)
@@ -34,12 +35,12 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
 
     private final PartitionOwnership ownership;
     private final Duration drainTimeout;
-    private final boolean exactlyOnce;
+    private final Delivery delivery;
 
-    public ImagesRebalanceListener(PartitionOwnership ownership, DigitflowConfig config) {
+    public ImagesRebalanceListener(PartitionOwnership ownership, DigitflowConfig config, Delivery delivery) {
         this.ownership = ownership;
         this.drainTimeout = config.serve().drainTimeout();
-        this.exactlyOnce = config.exactlyOnce();
+        this.delivery = delivery;
     }
 
     @Override
@@ -97,21 +98,6 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
                     partitions, drainTimeout);
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = drained.get();
-        if (exactlyOnce) {
-            Log.infof("Revoked %s (offsets committed by the output transactions)", partitions);
-            return;
-        }
-        if (offsets.isEmpty()) {
-            Log.infof("Revoked %s (nothing acknowledged since the last commit)", partitions);
-            return;
-        }
-        try {
-            consumer.commitSync(offsets);
-            Log.infof("Revoked %s after committing %s", partitions, offsets);
-        } catch (KafkaException e) {
-            Log.warnf("Revoked %s; the final commit failed (%s): the next owner re-classifies records after the "
-                    + "last commit", partitions, e.getMessage());
-        }
+        delivery.handOver(consumer, partitions, drained.get());
     }
 }

@@ -3,7 +3,6 @@ package io.digitflow.stream;
 import java.util.HashMap;
 import io.digitflow.kafka.ClientFactory;
 import io.digitflow.config.DigitflowConfig;
-import io.digitflow.kafka.ReplicaIdentity;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,7 +65,7 @@ public class OutputProducer {
 
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config,
-                          ReplicaIdentity replica) {
+                          Delivery delivery) {
         // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too; acks=all and
         // idempotence: at-least-once without duplicates from retries.
         Map<String, Object> props = new HashMap<>();
@@ -85,25 +84,10 @@ public class OutputProducer {
         int deliveryMillis = (int) Math.min(Integer.MAX_VALUE, config.output().deliveryTimeout().toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMillis);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deliveryMillis);
-        this.transactionalId = config.exactlyOnce()
-                ? Optional.of(transactionalId(config, replica)) : Optional.empty();
+        this.transactionalId = delivery.transactionalId();
         // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
         transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
         this.producer = ClientFactory.of(kafka).producer("digitflow-outputs", props);
-    }
-
-    /**
-     * The configured transactional.id, else {@code <consumer-group>-<replica-id>}: stable across restarts
-     * of this replica, so a restarted one fences its crashed predecessor and aborts its open transaction
-     * at once (with the pid in it, read_committed readers waited out the transaction timeout).
-     */
-    static String transactionalId(DigitflowConfig config, ReplicaIdentity replica) {
-        return config.transactionalId().orElseGet(() -> replica.transactionalId(config.consumerGroup()));
-    }
-
-    /** This replica's transactional.id; empty in at-least-once mode. */
-    public Optional<String> transactionalId() {
-        return transactionalId;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.digitflow.inference;
 
+import io.digitflow.Shape;
+import io.digitflow.config.DigitflowConfig.Engine;
 import io.digitflow.model.Hyperparameters;
 import io.digitflow.model.SeedNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,7 +32,7 @@ class EnginesTest {
     @Test
     void autoTakesTheFastestExactNativePathWhenTheKernelLoads() {
         assumeTrue(NativeKernel.isAvailable(), "native kernel not loaded");
-        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice("auto", "auto"))) {
+        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice(Engine.AUTO, "auto"))) {
             assertThat(classifier).isInstanceOf(NativeClassifier.class);
             assertThat(((NativeClassifier) classifier).path()).isEqualTo(NativeKernel.bestExactPath().orElseThrow());
             assertThat(((NativeClassifier) classifier).path().exact()).isTrue();
@@ -40,7 +42,7 @@ class EnginesTest {
     @Test
     void aNamedPathIsUsed() {
         assumeTrue(NativeKernel.isAvailable(), "native kernel not loaded");
-        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice("native", "plain"))) {
+        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice(Engine.NATIVE, "plain"))) {
             assertThat(((NativeClassifier) classifier).path()).isEqualTo(KernelPath.PLAIN);
         }
     }
@@ -51,9 +53,9 @@ class EnginesTest {
         KernelPath missing = java.util.Arrays.stream(KernelPath.values())
                 .filter(p -> !NativeKernel.availablePaths().contains(p)).findFirst().orElse(null);
         assumeTrue(missing != null, "this CPU runs every path");
-        assertThatThrownBy(() -> Engines.create(network, "v1", 16, new Engines.Choice("native", missing.id())))
+        assertThatThrownBy(() -> Engines.create(network, "v1", 16, new Engines.Choice(Engine.NATIVE, missing.id())))
                 .hasMessageContaining("digitflow.engine=native").hasMessageContaining(missing.id());
-        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice("auto", missing.id()))) {
+        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice(Engine.AUTO, missing.id()))) {
             assertThat(classifier).isInstanceOf(Nd4jClassifier.class);
         }
     }
@@ -73,8 +75,19 @@ class EnginesTest {
     }
 
     @Test
-    void unknownSettingsAreNamed() {
-        assertThatThrownBy(() -> new Engines.Choice("fast", "auto")).hasMessageContaining("digitflow.engine: 'fast'");
-        assertThatThrownBy(() -> new Engines.Choice("auto", "amx")).hasMessageContaining("unknown native path 'amx'");
+    void anUnknownNativePathIsNamed() {
+        assertThatThrownBy(() -> new Engines.Choice(Engine.AUTO, "amx")).hasMessageContaining("unknown native path 'amx'");
+    }
+
+    @Test
+    void constantNeedsNoInferenceAndAnswersZero() {
+        try (Classifier classifier = Engines.create(network, "v1", 16, new Engines.Choice(Engine.CONSTANT, "auto"))) {
+            assertThat(classifier.engine()).isEqualTo("constant");
+            assertThat(classifier.version()).isEqualTo("v1");
+            float[] out = new float[2 * Classifier.CLASSES];
+            classifier.classify(new byte[][] {new byte[Shape.PIXELS], new byte[Shape.PIXELS]}, 2, out);
+            assertThat(out[0]).isEqualTo(1f);
+            assertThat(out[Classifier.CLASSES]).isEqualTo(1f);
+        }
     }
 }
