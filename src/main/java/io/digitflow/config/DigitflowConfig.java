@@ -37,6 +37,8 @@ public interface DigitflowConfig {
 
     Console console();
 
+    OpenInference openInference();
+
     /** The consumer group of the images topic: replicas in one group share its partitions. */
     @WithDefault(CONSUMER_GROUP)
     String consumerGroup();
@@ -311,6 +313,32 @@ public interface DigitflowConfig {
         /** Pictures "try it" sends to the images topic per second, over all pages; more are answered 429. */
         @WithDefault("5")
         int tryPerSecond();
+    }
+
+    /**
+     * The Open Inference Protocol (v2) over HTTP on the service's port ({@code /v2/...}): what KServe,
+     * Triton and Seldon clients send, answered by the serving model in micro-batches of their own.
+     */
+    interface OpenInference {
+        /** Serve the {@code /v2} endpoints. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Longest a request waits for others to share its engine call. */
+        @WithDefault("1ms")
+        Duration maxWait();
+
+        /** Images queued for the engine at most; a request that would queue more is answered 503. */
+        @WithDefault("4096")
+        int maxQueuedImages();
+
+        /** Images in one request at most (its first dimension). */
+        @WithDefault("256")
+        int maxRequestImages();
+
+        /** Bytes of one request body at most; larger ones are answered 413. */
+        @WithDefault("8388608")
+        int maxRequestBytes();
     }
 
     /** The serve command. */

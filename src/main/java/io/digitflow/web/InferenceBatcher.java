@@ -1,0 +1,202 @@
+package io.digitflow.web;
+
+import io.digitflow.inference.Classifier;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Gathers inference requests into engine calls: one thread takes the first request waiting, waits at most
+ * {@code maxWait} for more until {@code maxBatch} images, classifies them in one call and completes each
+ * request with its share of the probabilities. Bounded: at most {@code maxQueuedImages} images wait, a
+ * request that would make more is refused at once ({@link #submit} answers empty), so a burst costs the
+ * caller a retry and this process no memory.
+ *
+ * <p>The classifier comes from {@code serving} (the serving model's, copied for this thread) and follows it
+ * when the model changes; each result names the version that computed it.
+ */
+final class InferenceBatcher implements AutoCloseable {
+
+    /** The probabilities of a request's images, ten per image, and the model version that computed them. */
+    record Result(float[] probabilities, String version) {
+    }
+
+    /** No model is loaded yet. */
+    static final class NotReadyException extends RuntimeException {
+        NotReadyException() {
+            super("no model is loaded yet", null, false, false);
+        }
+    }
+
+    private record Job(byte[][] images, CompletableFuture<Result> result) {
+    }
+
+    private final Supplier<Optional<Classifier>> serving;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final int maxQueuedImages;
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Object lock = new Object();
+    private int queuedImages;
+    private Thread worker;
+    private volatile boolean closed;
+    private Classifier classifier;
+    /** A job taken from the queue that did not fit the batch before it: the next batch starts with it. */
+    private Job carried;
+
+    InferenceBatcher(Supplier<Optional<Classifier>> serving, int maxBatch, Duration maxWait, int maxQueuedImages) {
+        this.serving = serving;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.maxQueuedImages = maxQueuedImages;
+    }
+
+    /**
+     * Queues {@code images} (784 bytes each) for classification; empty when the queue holds too many
+     * images already. The future fails with {@link NotReadyException} when no model is loaded.
+     */
+    Optional<CompletableFuture<Result>> submit(byte[][] images) {
+        synchronized (lock) {
+            if (closed || queuedImages + images.length > maxQueuedImages) {
+                return Optional.empty();
+            }
+            queuedImages += images.length;
+            if (worker == null) {
+                worker = new Thread(this::run, "digitflow-v2-inference");
+                worker.setDaemon(true);
+                worker.start();
+            }
+        }
+        Job job = new Job(images, new CompletableFuture<>());
+        queue.add(job);
+        return Optional.of(job.result());
+    }
+
+    /** Images waiting for the engine now. */
+    int queuedImages() {
+        synchronized (lock) {
+            return queuedImages;
+        }
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                List<Job> batch = gather();
+                classify(batch);
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } finally {
+            failAll(new IllegalStateException("the service is stopping"));
+            if (classifier != null) {
+                classifier.close();
+            }
+        }
+    }
+
+    /** The next batch: the first job waiting, then those arriving within maxWait while they fit. */
+    private List<Job> gather() throws InterruptedException {
+        List<Job> batch = new ArrayList<>();
+        Job first = carried != null ? carried : queue.take();
+        carried = null;
+        batch.add(first);
+        int images = first.images().length;
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (images < maxBatch) {
+            long left = deadline - System.nanoTime();
+            Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (images + next.images().length > maxBatch) {
+                carried = next;
+                break;
+            }
+            batch.add(next);
+            images += next.images().length;
+        }
+        return batch;
+    }
+
+    private void classify(List<Job> batch) {
+        int images = 0;
+        for (Job job : batch) {
+            images += job.images().length;
+        }
+        try {
+            Classifier engine = classifier();
+            byte[][] all = new byte[images][];
+            int at = 0;
+            for (Job job : batch) {
+                System.arraycopy(job.images(), 0, all, at, job.images().length);
+                at += job.images().length;
+            }
+            float[] out = new float[images * Classifier.CLASSES];
+            // A single request may hold more images than one engine call takes.
+            for (int from = 0; from < images; from += maxBatch) {
+                int count = Math.min(maxBatch, images - from);
+                byte[][] chunk = from == 0 && count == images ? all : java.util.Arrays.copyOfRange(all, from, from + count);
+                float[] part = new float[count * Classifier.CLASSES];
+                engine.classify(chunk, count, part);
+                System.arraycopy(part, 0, out, from * Classifier.CLASSES, part.length);
+            }
+            at = 0;
+            for (Job job : batch) {
+                int n = job.images().length * Classifier.CLASSES;
+                float[] mine = new float[n];
+                System.arraycopy(out, at, mine, 0, n);
+                at += n;
+                job.result().complete(new Result(mine, engine.version()));
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(job -> job.result().completeExceptionally(e));
+        } finally {
+            synchronized (lock) {
+                queuedImages -= images;
+            }
+        }
+    }
+
+    /** This thread's classifier for the serving model; replaced when the model changes. */
+    private Classifier classifier() {
+        Classifier prototype = serving.get().orElseThrow(NotReadyException::new);
+        if (classifier == null || !classifier.version().equals(prototype.version())) {
+            if (classifier != null) {
+                classifier.close();
+            }
+            classifier = prototype.copy();
+        }
+        return classifier;
+    }
+
+    private void failAll(RuntimeException reason) {
+        List<Job> left = new ArrayList<>();
+        if (carried != null) {
+            left.add(carried);
+            carried = null;
+        }
+        queue.drainTo(left);
+        left.forEach(job -> job.result().completeExceptionally(reason));
+    }
+
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (lock) {
+            closed = true;
+            running = worker;
+        }
+        if (running != null) {
+            running.interrupt();
+        } else {
+            failAll(new IllegalStateException("the service is stopping"));
+        }
+    }
+}
