@@ -130,6 +130,7 @@ final class InferenceBatcher implements AutoCloseable {
         for (Job job : batch) {
             images += job.images().length;
         }
+        boolean released = false;
         try {
             Classifier engine = classifier();
             byte[][] all = new byte[images][];
@@ -147,6 +148,9 @@ final class InferenceBatcher implements AutoCloseable {
                 engine.classify(chunk, count, part);
                 System.arraycopy(part, 0, out, from * Classifier.CLASSES, part.length);
             }
+            // Before answering: a request answered no longer counts as waiting (its caller may send the next).
+            release(images);
+            released = true;
             at = 0;
             for (Job job : batch) {
                 int n = job.images().length * Classifier.CLASSES;
@@ -156,11 +160,16 @@ final class InferenceBatcher implements AutoCloseable {
                 job.result().complete(new Result(mine, engine.version()));
             }
         } catch (RuntimeException e) {
-            batch.forEach(job -> job.result().completeExceptionally(e));
-        } finally {
-            synchronized (lock) {
-                queuedImages -= images;
+            if (!released) {
+                release(images);
             }
+            batch.forEach(job -> job.result().completeExceptionally(e));
+        }
+    }
+
+    private void release(int images) {
+        synchronized (lock) {
+            queuedImages -= images;
         }
     }
 
