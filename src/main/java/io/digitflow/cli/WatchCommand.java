@@ -104,20 +104,21 @@ public class WatchCommand implements Callable<Integer> {
                     firstNanos = received == 0 ? now : firstNanos;
                     lastNanos = now;
                     received++;
-                    int digit = digitOf(record.value());
-                    double inService = numberAfter(record.value(), LATENCY_FIELD);
-                    if (!Double.isNaN(inService)) {
-                        serviceLatency.record((long) (inService * 1000));
+                    PredictionReading reading = PredictionReading.of(record.value());
+                    int digit = reading.digit();
+                    if (!Double.isNaN(reading.latencyMs())) {
+                        serviceLatency.record((long) (reading.latencyMs() * 1000));
                     }
-                    String sentAt = header(record, HarnessHeaders.SENT_AT_MICROS);
-                    if (sentAt != null) {
-                        latency.record(nowMicros - Long.parseLong(sentAt));
-                        lastSecond.record(nowMicros - Long.parseLong(sentAt));
+                    long sentAt = number(header(record, HarnessHeaders.SENT_AT_MICROS));
+                    if (sentAt >= 0) {
+                        latency.record(nowMicros - sentAt);
+                        lastSecond.record(nowMicros - sentAt);
                     }
-                    String label = header(record, HarnessHeaders.LABEL);
-                    if (label != null) {
+                    // Other producers share the topic: a label that is not a digit is not counted.
+                    long label = number(header(record, HarnessHeaders.LABEL));
+                    if (label >= 0 && label <= 9) {
                         labelled++;
-                        correct += Integer.parseInt(label) == digit ? 1 : 0;
+                        correct += label == digit ? 1 : 0;
                     }
                     if (received <= show) {
                         draw(out, record, digit, label, mnist);
@@ -126,7 +127,7 @@ public class WatchCommand implements Callable<Integer> {
                 if (System.nanoTime() - lastReport > 1_000_000_000L && received > 0) {
                     lastReport = System.nanoTime();
                     out.println(status(received, labelled, correct, lastSecond, firstNanos, lastNanos));
-                    lastSecond = new LatencyStats();
+                    lastSecond.reset();
                 }
             }
         }
@@ -167,14 +168,14 @@ public class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private static void draw(PrintStream out, ConsumerRecord<String, byte[]> record, int digit, String label,
+    private static void draw(PrintStream out, ConsumerRecord<String, byte[]> record, int digit, long label,
                              MnistSplit mnist) {
-        String index = header(record, HarnessHeaders.MNIST_INDEX);
-        if (mnist != null && index != null) {
-            out.print(AsciiDigit.renderCompact(mnist.image(Integer.parseInt(index))));
+        long index = number(header(record, HarnessHeaders.MNIST_INDEX));
+        if (mnist != null && index >= 0 && index < mnist.count()) {
+            out.print(AsciiDigit.renderCompact(mnist.image((int) index)));
         }
         out.printf("%s -> %d%s%n", record.key(), digit,
-                label == null ? "" : (Integer.parseInt(label) == digit ? " (correct)" : " (WRONG, true " + label + ")"));
+                label < 0 || label > 9 ? "" : (label == digit ? " (correct)" : " (WRONG, true " + label + ")"));
     }
 
     private static String status(long received, long labelled, long correct, LatencyStats latency, long first,
@@ -213,44 +214,17 @@ public class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private static final byte[] DIGIT_FIELD = "\"digit\":".getBytes(UTF_8);
-    private static final byte[] LATENCY_FIELD = "\"latencyMs\":".getBytes(UTF_8);
-
-    /** The digit of a prediction, read without binding the whole JSON (watch must keep up with the service). */
-    static int digitOf(byte[] json) {
-        int at = indexAfter(json, DIGIT_FIELD);
-        return at < 0 || at >= json.length ? -1 : json[at] - '0';
-    }
-
-    /** The plain decimal number right after {@code field}, or NaN. */
-    static double numberAfter(byte[] json, byte[] field) {
-        int at = indexAfter(json, field);
-        if (at < 0) {
-            return Double.NaN;
+    /** A header's non-negative decimal value, or -1 when absent or not one. */
+    static long number(String text) {
+        if (text == null || text.isEmpty() || text.length() > 18) {
+            return -1;
         }
-        int end = at;
-        while (end < json.length && (Character.isDigit(json[end]) || json[end] == '.' || json[end] == '-'
-                || json[end] == 'E' || json[end] == 'e')) {
-            end++;
-        }
-        try {
-            return Double.parseDouble(new String(json, at, end - at, UTF_8));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static int indexAfter(byte[] json, byte[] field) {
-        outer:
-        for (int i = 0; i + field.length <= json.length; i++) {
-            for (int k = 0; k < field.length; k++) {
-                if (json[i + k] != field[k]) {
-                    continue outer;
-                }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return -1;
             }
-            return i + field.length;
         }
-        return -1;
+        return Long.parseLong(text);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
