@@ -78,7 +78,7 @@ public sealed interface Delivery permits Delivery.AtLeastOnce, Delivery.ExactlyO
                 return;
             }
             try {
-                consumer.commitSync(drained);
+                consumer.commitSync(drained, ImagesRebalanceListener.CALL_TIMEOUT);
                 Log.infof("Revoked %s after committing %s", partitions, drained);
             } catch (KafkaException e) {
                 Log.warnf("Revoked %s; the final commit failed (%s): the next owner re-classifies records after "

@@ -33,6 +33,12 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
     /** The name mp.messaging.incoming.images.consumer-rebalance-listener.name refers to. */
     public static final String NAME = "digitflow-images";
 
+    /**
+     * Bound of the consumer calls made here, on the poll thread in the middle of a rebalance: the images
+     * consumer's default.api.timeout.ms is as long as the outputs may wait, far too long to hold a rebalance.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
     private final PartitionOwnership ownership;
     private final Duration drainTimeout;
     private final Delivery delivery;
@@ -49,7 +55,7 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
         for (TopicPartition partition : partitions) {
             long position;
             try {
-                position = consumer.position(partition);
+                position = consumer.position(partition, CALL_TIMEOUT);
             } catch (KafkaException e) {
                 // Unknown start: no re-delivery is recognised as such, at worst a record is classified twice.
                 Log.warnf("No position for %s (%s); duplicates of records in flight are not filtered", partition,
