@@ -1,14 +1,10 @@
 package io.digitflow.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
+import io.digitflow.support.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URL;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,16 +37,7 @@ class DeliveryModeTest {
         assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo("ignore");
     }
 
-    private static SmallRyeConfig config(Map<String, String> overrides) throws IOException {
-        URL properties = DeliveryModeTest.class.getResource("/application.properties");
-        return new SmallRyeConfigBuilder()
-                .addDefaultInterceptors() // expressions, as in Quarkus
-                .addSystemSources()
-                .withSources(new PropertiesConfigSource(properties, 100))
-                .withSources(new PropertiesConfigSource(overrides, "overrides", 400))
-                // Quarkus' own duration syntax (2ms, 5m), as the app reads it.
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(DigitflowConfig.class)
-                .build();
+    private static SmallRyeConfig config(Map<String, String> overrides) {
+        return TestConfig.of(overrides);
     }
 }

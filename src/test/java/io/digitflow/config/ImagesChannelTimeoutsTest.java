@@ -1,13 +1,9 @@
 package io.digitflow.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
+import io.digitflow.support.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,15 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImagesChannelTimeoutsTest {
 
     @Test
-    void theImagesConsumerWaitsForTheCoordinatorAsLongAsTheOutputsWaitForTheBroker() throws IOException {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .addSystemSources() // user.home, as in Quarkus
-                .withSources(new PropertiesConfigSource(ImagesChannelTimeoutsTest.class.getResource("/application.properties"), 100))
-                .withSources(new PropertiesConfigSource(Map.of("app.serve", "true"), "test", 400))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(DigitflowConfig.class)
-                .build();
+    void theImagesConsumerWaitsForTheCoordinatorAsLongAsTheOutputsWaitForTheBroker() {
+        SmallRyeConfig config = TestConfig.of(Map.of("app.serve", "true"));
         long outputsWait = config.getConfigMapping(DigitflowConfig.class).output().deliveryTimeout().toMillis();
         long clientDefault = config.getValue("kafka.default.api.timeout.ms", Long.class);
         long images = config.getOptionalValue("mp.messaging.incoming.images.default.api.timeout.ms", Long.class)

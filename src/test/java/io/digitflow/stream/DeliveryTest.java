@@ -2,9 +2,7 @@ package io.digitflow.stream;
 
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.kafka.ReplicaIdentity;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.digitflow.support.TestConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -13,9 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +32,7 @@ class DeliveryTest {
     Path home;
 
     @Test
-    void atLeastOnceIsTheDefault() throws IOException {
+    void atLeastOnceIsTheDefault() {
         Delivery delivery = delivery(Map.of());
         assertThat(delivery).isInstanceOf(Delivery.AtLeastOnce.class);
         assertThat(delivery.transactionalId()).isEmpty();
@@ -46,7 +42,7 @@ class DeliveryTest {
     }
 
     @Test
-    void atLeastOnceCommitsWhatWasDrainedOnHandOver() throws IOException {
+    void atLeastOnceCommitsWhatWasDrainedOnHandOver() {
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         consumer.assign(List.of(PARTITION));
         delivery(Map.of()).handOver(consumer, List.of(PARTITION), DRAINED);
@@ -54,7 +50,7 @@ class DeliveryTest {
     }
 
     @Test
-    void exactlyOnceReadsCommittedImagesAndLeavesCommitsToTheTransactions() throws IOException {
+    void exactlyOnceReadsCommittedImagesAndLeavesCommitsToTheTransactions() {
         Delivery delivery = delivery(Map.of("digitflow.delivery", "exactly-once"));
         assertThat(delivery).isInstanceOf(Delivery.ExactlyOnce.class);
         Map<String, Object> settings = new HashMap<>();
@@ -68,25 +64,18 @@ class DeliveryTest {
     }
 
     @Test
-    void exactlyOnceTransactionalIdIsTheGroupAndTheReplicaUnlessSet() throws IOException {
+    void exactlyOnceTransactionalIdIsTheGroupAndTheReplicaUnlessSet() {
         assertThat(delivery(Map.of("digitflow.delivery", "exactly-once", "digitflow.replica-id", "digitflow-2"))
                 .transactionalId()).contains("digitflow-digitflow-2");
         assertThat(delivery(Map.of("digitflow.delivery", "exactly-once", "digitflow.replica-id", "digitflow-2",
                 "digitflow.transactional-id", "outputs-2")).transactionalId()).contains("outputs-2");
     }
 
-    private Delivery delivery(Map<String, String> settings) throws IOException {
+    private Delivery delivery(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
         all.put("digitflow.home", home.toString());
         all.putIfAbsent("digitflow.replica-id", "replica-0");
-        DigitflowConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(DeliveryTest.class.getResource("/application.properties"), 100))
-                .withSources(new PropertiesConfigSource(all, "test", 400))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(DigitflowConfig.class)
-                .build()
-                .getConfigMapping(DigitflowConfig.class);
+        DigitflowConfig config = TestConfig.digitflow(all);
         return Delivery.of(config, new ReplicaIdentity(config));
     }
 }
