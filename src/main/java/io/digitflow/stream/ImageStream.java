@@ -3,6 +3,7 @@ package io.digitflow.stream;
 import io.digitflow.input.DecodeLimits;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.inference.Classifier;
+import io.digitflow.inference.FollowingClassifier;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.registry.ServingModel;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -49,7 +50,6 @@ public class ImageStream {
     /** The SmallRye channel mapped to the images topic. */
     public static final String CHANNEL = "images";
 
-    private final ServingModel models;
     private final OutputProducer output;
     private final StreamMetrics metrics;
     private final BatchProcessor processor;
@@ -58,7 +58,8 @@ public class ImageStream {
     /** How a classified batch reaches the broker: chosen once, from the {@link Delivery}. */
     private final BatchSender send;
     private final StreamTap tap;
-    private Classifier classifier;
+    /** Used by the inference thread only. */
+    private final FollowingClassifier classifier;
     private final String dlqTopic;
     private final int maxRecordBytes;
     private final RecordBounds bounds;
@@ -66,7 +67,8 @@ public class ImageStream {
     public ImageStream(DigitflowConfig config, ServingModel models, OutputProducer output, StreamMetrics metrics,
                        PartitionOwnership ownership, StreamTap tap, Delivery delivery) {
         this.tap = tap;
-        this.models = models;
+        this.classifier = new FollowingClassifier(() -> models.active().map(ServingModel.Active::prototype),
+                () -> new IllegalStateException("no model loaded"));
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
@@ -195,15 +197,8 @@ public class ImageStream {
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
-    /** This thread's classifier for the serving model; replaced when the model changes. */
+    /** The inference thread's classifier for the serving model; replaced when the model changes. */
     private Classifier classifier() {
-        ServingModel.Active active = models.active().orElseThrow(() -> new IllegalStateException("no model loaded"));
-        if (classifier == null || !classifier.version().equals(active.version())) {
-            if (classifier != null) {
-                classifier.close();
-            }
-            classifier = active.prototype().copy();
-        }
-        return classifier;
+        return classifier.get();
     }
 }

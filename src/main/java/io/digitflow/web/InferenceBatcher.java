@@ -1,6 +1,7 @@
 package io.digitflow.web;
 
 import io.digitflow.inference.Classifier;
+import io.digitflow.inference.FollowingClassifier;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,6 @@ final class InferenceBatcher implements AutoCloseable {
     private record Job(byte[][] images, CompletableFuture<Result> result) {
     }
 
-    private final Supplier<Optional<Classifier>> serving;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final int maxQueuedImages;
@@ -46,12 +46,13 @@ final class InferenceBatcher implements AutoCloseable {
     private int queuedImages;
     private Thread worker;
     private volatile boolean closed;
-    private Classifier classifier;
+    /** Used by the worker thread only. */
+    private final FollowingClassifier classifier;
     /** A job taken from the queue that did not fit the batch before it: the next batch starts with it. */
     private Job carried;
 
     InferenceBatcher(Supplier<Optional<Classifier>> serving, int maxBatch, Duration maxWait, int maxQueuedImages) {
-        this.serving = serving;
+        this.classifier = new FollowingClassifier(serving, NotReadyException::new);
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.maxQueuedImages = maxQueuedImages;
@@ -95,9 +96,7 @@ final class InferenceBatcher implements AutoCloseable {
             // closed
         } finally {
             failAll(new IllegalStateException("the service is stopping"));
-            if (classifier != null) {
-                classifier.close();
-            }
+            classifier.close();
         }
     }
 
@@ -132,7 +131,7 @@ final class InferenceBatcher implements AutoCloseable {
         }
         boolean released = false;
         try {
-            Classifier engine = classifier();
+            Classifier engine = classifier.get();
             byte[][] all = new byte[images][];
             int at = 0;
             for (Job job : batch) {
@@ -171,18 +170,6 @@ final class InferenceBatcher implements AutoCloseable {
         synchronized (lock) {
             queuedImages -= images;
         }
-    }
-
-    /** This thread's classifier for the serving model; replaced when the model changes. */
-    private Classifier classifier() {
-        Classifier prototype = serving.get().orElseThrow(NotReadyException::new);
-        if (classifier == null || !classifier.version().equals(prototype.version())) {
-            if (classifier != null) {
-                classifier.close();
-            }
-            classifier = prototype.copy();
-        }
-        return classifier;
     }
 
     private void failAll(RuntimeException reason) {
