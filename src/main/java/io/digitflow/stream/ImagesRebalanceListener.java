@@ -33,10 +33,7 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
     /** The name mp.messaging.incoming.images.consumer-rebalance-listener.name refers to. */
     public static final String NAME = "digitflow-images";
 
-    /**
-     * Bound of the consumer calls made here, on the poll thread in the middle of a rebalance: the images
-     * consumer's default.api.timeout.ms is as long as the outputs may wait, far too long to hold a rebalance.
-     */
+    /** Bound of the consumer calls made here, on the poll thread in the middle of a rebalance. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final PartitionOwnership ownership;
