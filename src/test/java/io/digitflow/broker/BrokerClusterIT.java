@@ -11,15 +11,19 @@ import io.digitflow.support.KafkaClients;
 import io.digitflow.support.TestMnist;
 import io.digitflow.support.TestModels;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +56,8 @@ class BrokerClusterIT {
     private static final int NODES = 3;
     private static final int IDS = 12_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** SmallRye's line when a Kafka channel fails (and stops for good). */
+    private static final String CHANNEL_FAILED = "SRMSG18228";
 
     @TempDir
     static Path dataDir;
@@ -186,6 +193,88 @@ class BrokerClusterIT {
         assertEveryIdPredictedAndNothingDeadLettered(prefix, seen);
         System.out.printf("Cluster test: two of three away, all %d ids predicted in %.1f s%n", IDS,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A group coordinator lost after the assignment, before a partition's first record: SmallRye's throttled
+     * strategy asks the coordinator for that partition's committed offset and failed the channel for good
+     * after default.api.timeout.ms. The partition's records now wait for the coordinator and are predicted
+     * once it is back. Made deterministic: the images topic has one partition with its only replica on a
+     * node that is not the group's coordinator, and it stays empty until the coordinator and the third node
+     * are gone (two of three: no controller quorum, so the coordinator cannot move either).
+     */
+    @Test
+    void aCoordinatorLostBeforeAPartitionsFirstRecordOnlyPausesIt() throws Exception {
+        String prefix = "coordinator";
+        String group = prefix + "-service";
+        Map<String, String> minInsync = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".predictions", 3, minInsync),
+                new TopicSpec(prefix + ".images.dlq", 1, minInsync)), TIMEOUT);
+        // An offset of a topic the service does not read makes the group known, so its coordinator can be asked.
+        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".images.dlq", 0),
+                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                .get(group).coordinator().id();
+        int survivor = coordinator % NODES + 1;
+        TopicPartition images = new TopicPartition(prefix + ".images", 0);
+        admin.createTopics(List.of(new NewTopic(images.topic(), Map.of(0, List.of(survivor)))))
+                .all().get(30, TimeUnit.SECONDS);
+        Path log = log("cluster-coordinator-service.log");
+        int httpPort = Http.freePort();
+        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
+        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log,
+                slowStream(httpPort), TestModels.HOME)) {
+            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+            assertThat(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                    .coordinator().id()).as("the group's coordinator").isEqualTo(coordinator);
+
+            for (int id : othersThan(survivor)) {
+                cluster.kill(id);
+            }
+            System.out.printf("Cluster test: coordinator %d and the third node gone; sending to %s on node %d%n",
+                    coordinator, images, survivor);
+            int count = 200;
+            MnistSplit test = TestMnist.get().test();
+            // acks=1: the one node left takes the records although the topic wants two in sync.
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    "bootstrap.servers", cluster.address(survivor), "acks", "1", "enable.idempotence", "false",
+                    "key.serializer", StringSerializer.class, "value.serializer", ByteArraySerializer.class))) {
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    records.add(new ProducerRecord<>(images.topic(), images.partition(), "id-" + i, test.image(i)));
+                }
+                KafkaClients.sendAll(producer, records);
+            }
+            await("the committed offset asked again while the coordinator is away").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("asking again")
+                            || Files.readString(log).contains(CHANNEL_FAILED) || !service.isAlive());
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+            assertThat(Files.readString(log)).as("the images channel did not fail (see %s)", log)
+                    .doesNotContain(CHANNEL_FAILED);
+
+            cluster.restart(othersThan(survivor));
+            Set<String> seen = new HashSet<>();
+            try (KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
+                    prefix + ".predictions")) {
+                await(count + " ids predicted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                                seen.add(r.key());
+                            }
+                            return seen.size() >= count || !service.isAlive();
+                        });
+            }
+            assertThat(seen).hasSize(count);
+            assertThat(Files.readString(log)).as("the channel never failed (see %s)", log)
+                    .doesNotContain(CHANNEL_FAILED, "SRMSG18203", "SRMSG18217");
+        }
+    }
+
+    private static int[] othersThan(int survivor) {
+        return IntStream.rangeClosed(1, NODES).filter(id -> id != survivor).toArray();
     }
 
     /** The prefixed topics with 3 replicas (the cluster's default) and min.insync.replicas 2, checked. */

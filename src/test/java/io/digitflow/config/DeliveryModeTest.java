@@ -1,5 +1,6 @@
 package io.digitflow.config;
 
+import io.digitflow.stream.PatientCommits;
 import io.digitflow.support.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * digitflow.delivery picks the images channel's commit strategy through application.properties:
- * at-least-once (the default) keeps SmallRye's throttled commits, exactly-once leaves every commit to
+ * at-least-once (the default) keeps SmallRye's throttled commits (made patient with a lost coordinator), exactly-once leaves every commit to
  * the output transactions.
  */
 class DeliveryModeTest {
@@ -24,7 +25,7 @@ class DeliveryModeTest {
         assertThat(config.getConfigMapping(DigitflowConfig.class).delivery())
                 .isEqualTo(DigitflowConfig.Delivery.AT_LEAST_ONCE);
         assertThat(config.getConfigMapping(DigitflowConfig.class).transactionalId()).isEmpty();
-        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo("throttled");
+        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo(PatientCommits.NAME);
     }
 
     @Test
