@@ -35,6 +35,8 @@ public interface DigitflowConfig {
 
     DeadLetterAlarm deadLetterAlarm();
 
+    Monitoring monitoring();
+
     Console console();
 
     OpenInference openInference();
@@ -219,6 +221,32 @@ public interface DigitflowConfig {
         /** Fewest records in the window before the alarm may fire: a few bad records in a quiet minute are no flood. */
         @WithDefault("100")
         long minRecords();
+    }
+
+    /**
+     * What the served predictions look like: live accuracy on labelled records, the predicted digits, the
+     * confidence, and the drift of the predicted-digit distribution from the one the serving model produced
+     * on the MNIST test set (metrics digitflow_live_*, digitflow_prediction_*, /q/health/well).
+     */
+    interface Monitoring {
+        /** A prediction whose probability is below this counts as low-confidence (digitflow_predictions_low_confidence). */
+        @WithDefault("0.9")
+        double lowConfidence();
+
+        /** How many recent predictions the drift is measured over (at least 100, at most 1,000,000). */
+        @WithDefault("5000")
+        int driftWindow();
+
+        /**
+         * Total variation distance, in (0, 1], between the recent predicted-digit distribution and the serving
+         * model's on the test set at which the drift check goes DOWN. Windows of real MNIST test digits are 0.01-0.02 away.
+         */
+        @WithDefault("0.2")
+        double driftAlarm();
+
+        /** Model versions with live-accuracy series kept; the oldest are dropped beyond this. */
+        @WithDefault("16")
+        int maxModelSeries();
     }
 
     /** The predictions and dead letters the service writes. */

@@ -47,6 +47,8 @@ public final class BatchProcessor {
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
     private final StreamTap tap;
     private final RecordBounds bounds;
+    /** The predictions of the batch in process, for {@link LiveQuality}; reused, valid until the next batch. */
+    private final QualityTally quality = new QualityTally();
 
     public BatchProcessor(ImageDecoder decoder, int maxBatch, String predictionsTopic, String dlqTopic) {
         this(decoder, maxBatch, predictionsTopic, dlqTopic, null);
@@ -74,7 +76,7 @@ public final class BatchProcessor {
     /** What one poll batch became. {@code engineBatches} holds the size of each classifier call. */
     public record Output(List<ProducerRecord<String, byte[]>> records, int predictions,
                          Map<Reason, Integer> deadLetters, List<Integer> engineBatches, List<String> models,
-                         StreamTap.Taken taken) {
+                         StreamTap.Taken taken, QualityTally quality) {
     }
 
     /**
@@ -89,6 +91,7 @@ public final class BatchProcessor {
         List<String> models = new ArrayList<>();
         int pending = 0;
         int predictions = 0;
+        quality.reset();
         // Two field reads per batch while nobody watches; see StreamTap.
         boolean sample = tap != null && tap.sampleDue();
         boolean watching = tap != null && tap.watching();
@@ -139,8 +142,12 @@ public final class BatchProcessor {
                         continue;
                     }
                     out[positions[k]] = prediction;
-                    if (confusion != null) {
-                        count(confusion, input, Classifier.argmax(probabilities, k));
+                    int digit = Classifier.argmax(probabilities, k);
+                    Header label = input.headers().lastHeader(StreamTap.LABEL_HEADER);
+                    int truth = label == null ? -1 : QualityTally.label(label.value());
+                    quality.prediction(engine.version(), digit, probabilities[k * Classifier.CLASSES + digit], truth);
+                    if (confusion != null && truth >= 0) {
+                        confusion[truth * Classifier.CLASSES + digit]++;
                     }
                     if (sample && samples == null || watching && StreamTap.isConsoleKey(input.key())) {
                         samples = samples == null ? new ArrayList<>() : samples;
@@ -155,18 +162,7 @@ public final class BatchProcessor {
         StreamTap.Taken taken = samples == null && letters == null && confusion == null ? StreamTap.Taken.NONE
                 : new StreamTap.Taken(samples == null ? List.of() : samples, letters == null ? List.of() : letters,
                 confusion);
-        return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken);
-    }
-
-    /** Counts a prediction whose input carries its true digit in {@link StreamTap#LABEL_HEADER}. */
-    private static void count(int[] confusion, ConsumerRecord<String, byte[]> input, int predicted) {
-        Header label = input.headers().lastHeader(StreamTap.LABEL_HEADER);
-        if (label != null && label.value() != null && label.value().length == 1) {
-            int digit = label.value()[0] - '0';
-            if (digit >= 0 && digit < Classifier.CLASSES) {
-                confusion[digit * Classifier.CLASSES + predicted]++;
-            }
-        }
+        return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken, quality);
     }
 
     /** A copy of engine slot {@code k}: the 28×28 the model saw and its ten probabilities. */

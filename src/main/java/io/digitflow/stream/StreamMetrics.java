@@ -13,7 +13,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The stream's Prometheus metrics: records in and out, dead letters by reason, batch sizes, timings.
+ * The stream's Prometheus metrics: records in and out, dead letters by reason, batch sizes, timings; what the
+ * predictions look like is {@link LiveQuality}'s.
  * Created at start-up, so every series is exported (at zero) before the first record arrives.
  */
 @Startup
@@ -28,9 +29,11 @@ public class StreamMetrics {
     private final Timer latency;
 
     private final DeadLetterRate deadLetterRate;
+    private final LiveQuality quality;
 
-    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate) {
+    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate, LiveQuality quality) {
         this.deadLetterRate = deadLetterRate;
+        this.quality = quality;
         recordsIn = Counter.builder("digitflow.records.in").description("Image records consumed").register(registry);
         predictions = Counter.builder("digitflow.predictions.out").description("Predictions produced")
                 .register(registry);
@@ -54,6 +57,7 @@ public class StreamMetrics {
         deadLetterRate.record(records, records - output.predictions());
         output.engineBatches().forEach(engineBatch::record);
         inference.record(Duration.ofNanos(processingNanos));
+        quality.record(output.quality(), output.models().isEmpty() ? null : output.models().get(output.models().size() - 1));
     }
 
     /**

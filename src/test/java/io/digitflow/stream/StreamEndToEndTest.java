@@ -74,15 +74,82 @@ class StreamEndToEndTest {
         assertThat(prometheus.body()).contains("digitflow_records_in_total", "digitflow_predictions_out_total",
                 "digitflow_dead_letters_total{reason=\"wrong-length\"", "digitflow_engine_batch_size",
                 "digitflow_latency_seconds", "digitflow_model_active{version=\"" + models.active().orElseThrow().version());
-        // The Grafana dashboard of the deployment queries only metrics the service exports.
+        // The Grafana dashboard and the alert rules of the deployment query only metrics the service exports.
         var dashboard = java.util.regex.Pattern.compile("\\b(?:digitflow|kafka)_[a-z_]+")
-                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json")));
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
+                        + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
         java.util.Set<String> queried = new java.util.TreeSet<>();
         while (dashboard.find()) {
             queried.add(dashboard.group());
         }
-        assertThat(queried).as("metrics in deploy/grafana/digitflow.json").contains("kafka_consumer_fetch_manager_records_lag_max")
+        // Live-accuracy series exist per model version once labelled records came (liveAccuracy... checks them).
+        queried.removeIf(metric -> metric.startsWith("digitflow_live_"));
+        assertThat(queried).as("metrics in deploy/grafana/digitflow.json and deploy/compose/alerts.yml").contains("kafka_consumer_fetch_manager_records_lag_max",
+                        "digitflow_prediction_drift", "digitflow_predictions_digit_total", "digitflow_dead_letters_alarm")
                 .allSatisfy(metric -> assertThat(prometheus.body()).containsPattern("(?m)^" + metric + "[{ ]"));
+    }
+
+    @Test
+    void liveAccuracyEqualsTheAccuracyOfTheSameLabelledRecords() throws Exception {
+        MnistSplit test = TestMnist.get().test();
+        int labelled = 2_000;
+        Map<String, Integer> labels = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+            // Test digits from the end of the set, each with its true digit in the label header `send` sets.
+            for (int n = 0; n < labelled; n++) {
+                int i = test.count() - 1 - n;
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(StreamTap.LABEL_HEADER, Integer.toString(test.label(i)).getBytes(UTF_8));
+                producer.send(new ProducerRecord<>(images, null, "labelled-" + i, test.image(i), headers));
+                labels.put("labelled-" + i, test.label(i));
+            }
+            // Labels that name no digit count for nothing.
+            for (int n = 0; n < 50; n++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(StreamTap.LABEL_HEADER, (n % 2 == 0 ? "12" : "seven").getBytes(UTF_8));
+                producer.send(new ProducerRecord<>(images, null, "odd-label-" + n, test.image(n), headers));
+                labels.put("odd-label-" + n, -1);
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<String, byte[]>> out = KafkaClients.readUntil(bootstrap, predictions,
+                r -> labels.containsKey(r.key()), got -> got.size() >= labels.size(), Duration.ofMinutes(3));
+        assertThat(out).hasSize(labels.size());
+        int correct = 0;
+        for (ConsumerRecord<String, byte[]> record : out) {
+            int label = labels.get(record.key());
+            correct += label >= 0 && PredictionJson.read(record.value()).digit() == label ? 1 : 0;
+        }
+        String version = models.active().orElseThrow().version();
+        String prometheus = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String model = "{model=\"" + version + "\"}";
+        assertThat(sample(prometheus, "digitflow_live_labeled_total" + model)).isEqualTo(labelled);
+        assertThat(sample(prometheus, "digitflow_live_correct_total" + model)).isEqualTo(correct);
+        assertThat(sample(prometheus, "digitflow_live_accuracy" + model))
+                .as("live accuracy vs the accuracy of the same records read from the predictions topic")
+                .isCloseTo(correct / (double) labelled, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(correct / (double) labelled).as("a trained model").isGreaterThan(0.9);
+        // Every dashboard panel and alert rule on live accuracy queries a series that exists now.
+        var dashboard = java.util.regex.Pattern.compile("\\bdigitflow_live_[a-z_]+")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
+                        + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (dashboard.find()) {
+            queried.add(dashboard.group());
+        }
+        assertThat(queried).isNotEmpty()
+                .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
+    }
+
+    /** The value of one Prometheus sample, {@code series} written exactly as exported. */
+    private static double sample(String prometheus, String series) {
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + series + " in /q/metrics");
     }
 
     @Test
