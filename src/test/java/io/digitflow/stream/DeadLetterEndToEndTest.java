@@ -3,6 +3,7 @@ package io.digitflow.stream;
 import io.digitflow.data.MnistSplit;
 import io.digitflow.input.Reason;
 import io.digitflow.support.KafkaClients;
+import io.digitflow.support.Schemas;
 import io.digitflow.support.TestMnist;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -97,6 +98,7 @@ class DeadLetterEndToEndTest {
             Input in = byKey.get(record.key());
             RecordMetadata source = sent.get(record.key()).get();
             assertThat(in.expected()).as("%s was dead-lettered", record.key()).isNotNull();
+            Schemas.assertValid(Schemas.DEAD_LETTER_HEADERS, Schemas.headers(record.headers()));
             assertThat(header(record, DeadLetters.REASON_CODE)).as(record.key()).isEqualTo(in.expected().code());
             assertThat(header(record, DeadLetters.REASON)).isNotBlank();
             assertThat(header(record, DeadLetters.EXCEPTION_CLASS)).endsWith("InvalidInputException");

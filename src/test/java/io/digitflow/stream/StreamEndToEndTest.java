@@ -5,6 +5,7 @@ import io.digitflow.inference.NativeKernel;
 import io.digitflow.registry.ServingModel;
 import io.digitflow.support.KafkaClients;
 import io.digitflow.support.Pictures;
+import io.digitflow.support.Schemas;
 import io.digitflow.support.TestMnist;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -197,6 +198,7 @@ class StreamEndToEndTest {
         int rawCorrect = 0;
         int pngCorrect = 0;
         for (ConsumerRecord<String, byte[]> record : out) {
+            Schemas.assertValid(Schemas.PREDICTION, record.value());
             Prediction p = PredictionJson.read(record.value());
             float sum = 0;
             for (float v : p.probabilities()) {

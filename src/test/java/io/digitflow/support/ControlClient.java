@@ -71,9 +71,12 @@ public final class ControlClient {
         return FINAL.contains(event.path("status").asText());
     }
 
+    /** An event read back; every one the service writes must conform to docs/schemas/event.schema.json. */
     private static JsonNode json(ConsumerRecord<String, byte[]> record) {
         try {
-            return JSON.readTree(record.value());
+            JsonNode event = JSON.readTree(record.value());
+            Schemas.assertValid(Schemas.EVENT, event);
+            return event;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
