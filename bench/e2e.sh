@@ -2,7 +2,9 @@
 # End-to-end benchmark of the service on this machine, broker included, with `send` and `watch`:
 #   1. drain a backlog of N raw MNIST images with each engine in ENGINES: auto (the native kernel),
 #      nd4j, and constant (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
-#   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles.
+#   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles;
+#   3. FIRST_PHASE=yes: the first burst of FIRST images at full speed, sent as soon as a fresh service's
+#      readiness is UP: how fast it is from the start (JIT, engine and clients warmed or not).
 # Usage: bench/e2e.sh            (N=200000 RATE=2000 STEADY=60000 by default)
 # Needs a model in <home>/models (./digitflow train) and `mvn package` done (./digitflow does it).
 set -euo pipefail
@@ -11,9 +13,11 @@ N=${N:-200000}
 RATE=${RATE:-2000}
 STEADY=${STEADY:-60000}
 PORT=${PORT:-19092}
-ENGINES=${ENGINES:-auto nd4j constant}
+ENGINES=${ENGINES-auto nd4j constant}
 STEADY_ENGINE=${STEADY_ENGINE:-auto}
 STEADY_PHASE=${STEADY_PHASE:-yes}
+FIRST_PHASE=${FIRST_PHASE:-no}
+FIRST=${FIRST:-1000}
 # Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
 SERVE_OPTS=${SERVE_OPTS:-}
 # CONSOLE=yes: a console page follows the live stream (/console/stream) while the service drains,
@@ -63,6 +67,27 @@ for engine in $ENGINES; do
   for p in "${pids[@]}"; do ps -o cputimes=,args= -p "$p" 2>/dev/null | awk '{printf "  cpu %5ss  %s\n", $1, $NF}' || true; done
   stop_all
 done
+
+if [ "$FIRST_PHASE" = yes ]; then
+  echo "== first burst of $FIRST images as soon as readiness is UP, engine $STEADY_ENGINE"
+  fresh_broker first
+  first_port=$((PORT + 3))
+  start serve-first "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
+    java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$first_port -jar target/quarkus-app/quarkus-run.jar serve
+  for _ in $(seq 1200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$first_port/q/health/ready")" = 200 ] && break
+    sleep 0.05
+  done
+  start watch-first "Watching" "${app[@]}" watch --expect "$FIRST" --show 0 --timeout PT5M "${client[@]}"
+  watcher=${pids[-1]}
+  "${app[@]}" send --mnist-test --count "$FIRST" "${client[@]}" | tail -1
+  wait "$watcher" || true
+  sed -n '/^Summary/,$p' "$work/watch-first.log"
+  # Inside the service: decode + inference per poll batch, and poll batches.
+  curl -s "http://127.0.0.1:$first_port/q/metrics" | grep -E '^digitflow_batch_processing_seconds_(count|sum|max)|^digitflow_engine_batch_size_(count|sum)' | sed 's/^/  /'
+  grep -h "Warmed up" "$work/serve-first.log" | sed 's/^/  /' || true
+  stop_all
+fi
 
 [ "$STEADY_PHASE" = yes ] || exit 0
 echo "== steady $RATE images/s for $STEADY images, engine $STEADY_ENGINE (after a 10 s warm-up at the same rate)"

@@ -91,8 +91,13 @@ public class SendCommand implements Callable<Integer> {
         Progress progress = new Progress(out, total, System.console() != null);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        long start = System.nanoTime();
+        long[] started = {System.nanoTime()};
         try (KafkaProducer<String, byte[]> producer = kafka.clients().producer("digitflow-send", producerConfig())) {
+            // Connected, with the topic's partitions known, before the first send time is taken: else the
+            // first records' latency would include this producer's own metadata fetch.
+            producer.partitionsFor(target);
+            long start = System.nanoTime();
+            started[0] = start;
             for (int i = 0; i < total && failure.get() == null; i++) {
                 if (rate > 0) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -123,7 +128,7 @@ public class SendCommand implements Callable<Integer> {
             throw new UserException(target + ": send failed after " + acked.get() + " images ("
                     + failure.get().getMessage() + ")");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - started[0]) / 1e9;
         progress.done(acked.get(), seconds);
         out.printf(Locale.ROOT, "Sent %,d images to %s in %.1fs (%,.0f images/s), keys %s-0 .. %s-%d%n",
                 acked.get(), target, seconds, acked.get() / seconds, run, run, total - 1);

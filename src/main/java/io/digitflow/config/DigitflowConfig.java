@@ -397,6 +397,14 @@ public interface DigitflowConfig {
         /** How long a probe waits for a broker's answer before counting it unreachable. */
         @WithDefault("3s")
         Duration clusterProbeTimeout();
+
+        /**
+         * Before the images channel polls (and readiness goes UP), the data path runs on synthetic raw images
+         * for at most this long, or 20,000 images: the JIT compiles it, so the first records are as fast as
+         * later ones. 0s skips it.
+         */
+        @WithDefault("5s")
+        Duration warmUp();
     }
 
     /** Where the MNIST files come from. */

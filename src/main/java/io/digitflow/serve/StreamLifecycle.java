@@ -42,13 +42,15 @@ public class StreamLifecycle {
     private final ReplicaIdentity replica;
     private final ClusterProbe clusterProbe;
     private final Delivery delivery;
+    private final ImageStream stream;
 
     private final Map<String, Object> kafka;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica,
-                           ClusterProbe clusterProbe, Delivery delivery) {
+                           ClusterProbe clusterProbe, Delivery delivery, ImageStream stream) {
+        this.stream = stream;
         this.clusterProbe = clusterProbe;
         this.delivery = delivery;
         this.kafka = kafka;
@@ -91,6 +93,12 @@ public class StreamLifecycle {
         Log.infof("Replica id %s (static group member, %s)", replica.id(), ReplicaIdentity.SETTING);
         output.initTransactions();
         Log.info(delivery.describe());
+        // The first records then meet a compiled path and known partitions of the output topics.
+        output.prefetchMetadata(List.of(config.topics().predictions(), config.topics().deadLetters()));
+        int warmed = stream.warmUp(config.serve().warmUp());
+        if (warmed > 0) {
+            Log.infof("Warmed up the data path: %s (digitflow.serve.warm-up)", stream.warmedUp().orElse(""));
+        }
         images.resume();
     }
 

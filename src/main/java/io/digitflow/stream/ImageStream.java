@@ -1,5 +1,6 @@
 package io.digitflow.stream;
 
+import io.digitflow.Shape;
 import io.digitflow.input.DecodeLimits;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.inference.Classifier;
@@ -22,6 +23,7 @@ import io.digitflow.input.InvalidInputException;
 import io.digitflow.input.Reason;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +65,15 @@ public class ImageStream {
     private final String dlqTopic;
     private final int maxRecordBytes;
     private final RecordBounds bounds;
+    private final DigitflowConfig config;
+    private final ServingModel models;
+    private volatile boolean warmingUp;
+    private volatile String warmedUp;
 
     public ImageStream(DigitflowConfig config, ServingModel models, OutputProducer output, StreamMetrics metrics,
                        PartitionOwnership ownership, StreamTap tap, Delivery delivery) {
+        this.config = config;
+        this.models = models;
         this.tap = tap;
         this.classifier = new FollowingClassifier(() -> models.active().map(ServingModel.Active::prototype),
                 () -> new IllegalStateException("no model loaded"));
@@ -196,6 +204,74 @@ public class ImageStream {
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
+
+    /** Images the warm-up runs at most: enough for the JIT to compile the per-record path (C2 after ~10,000 calls). */
+    static final int WARM_UP_IMAGES = 20_000;
+
+    /**
+     * Runs the per-record path (decode, classify, the prediction's JSON and record) on synthetic raw images with
+     * the serving model, on the calling thread, for at most {@code budget} or {@link #WARM_UP_IMAGES}: the JIT
+     * compiles it before the first real record. Nothing is sent, counted or sampled; the classifier is a copy of
+     * its own. Returns the images run.
+     */
+    public int warmUp(Duration budget) {
+        if (budget.isZero() || budget.isNegative()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        warmingUp = true;
+        BatchProcessor warm = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
+                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), null);
+        List<ConsumerRecord<String, byte[]>> batch = syntheticBatch(Math.max(1, Math.min(config.batch().maxSize() * 2, 1000)));
+        int done = 0;
+        try (FollowingClassifier engine = new FollowingClassifier(
+                () -> models.active().map(ServingModel.Active::prototype),
+                () -> new IllegalStateException("no model loaded"))) {
+            while (done < WARM_UP_IMAGES && System.nanoTime() < deadline) {
+                warm.process(batch, engine::get);
+                done += batch.size();
+            }
+        } finally {
+            warmingUp = false;
+        }
+        warmedUp = String.format(java.util.Locale.ROOT, "%,d synthetic images in %d ms", done,
+                (System.nanoTime() - start) / 1_000_000);
+        return done;
+    }
+
+    /** True while {@link #warmUp} runs: readiness waits for it ({@link WarmUpReadiness}). */
+    public boolean warmingUp() {
+        return warmingUp;
+    }
+
+    /** What the last warm-up did; empty before one ran. */
+    public java.util.Optional<String> warmedUp() {
+        return java.util.Optional.ofNullable(warmedUp);
+    }
+
+    /** Raw 28×28 images of a stroke in different places, labelled, keyed like real traffic. */
+    static List<ConsumerRecord<String, byte[]>> syntheticBatch(int size) {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(size);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(size);
+        for (int i = 0; i < size; i++) {
+            byte[] pixels = new byte[Shape.PIXELS];
+            int column = 6 + random.nextInt(16);
+            for (int row = 4; row < 24; row++) {
+                for (int c = column; c < column + 3; c++) {
+                    pixels[row * Shape.SIDE + c] = (byte) (128 + random.nextInt(128));
+                }
+            }
+            org.apache.kafka.common.header.internals.RecordHeaders headers =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(StreamTap.LABEL_HEADER, new byte[] {'1'});
+            batch.add(new ConsumerRecord<>(CHANNEL + ".warm-up", i % 3, i, 0L,
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, 16, pixels.length, "warm-up-" + i, pixels,
+                    headers, java.util.Optional.empty()));
+        }
+        return batch;
+    }
+
 
     /** The inference thread's classifier for the serving model; replaced when the model changes. */
     private Classifier classifier() {

@@ -91,6 +91,20 @@ public class OutputProducer {
     }
 
     /**
+     * Fetches the metadata of {@code topics} now, so that the first outputs do not wait for it. A topic
+     * that cannot be described is left to the first send, which waits as usual.
+     */
+    public void prefetchMetadata(List<String> topics) {
+        for (String topic : topics) {
+            try {
+                producer.partitionsFor(topic);
+            } catch (KafkaException e) {
+                Log.debugf("No metadata for %s yet (%s); the first output fetches it", topic, e.getMessage());
+            }
+        }
+    }
+
+    /**
      * Exactly-once mode: registers the transactional.id with the broker, which aborts whatever
      * transaction an earlier producer with the same id left open (a crashed predecessor) and fences
      * that producer off. Must run before the images consumer reads: until then the offsets the

@@ -64,6 +64,8 @@ class StreamEndToEndTest {
                 .until(() -> http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.ofString()),
                         r -> r.statusCode() == 200);
         assertThat(ready.body()).contains("images-assignment");
+        // The data path ran on synthetic images before the channel polled (digitflow.serve.warm-up).
+        assertThat(ready.body()).contains(WarmUpReadiness.NAME).containsPattern("done: [0-9,]+ synthetic images");
         assertThat(ready.body()).contains("\"model\"").contains(models.active().orElseThrow().version())
                 .contains("SmallRye Reactive Messaging - readiness check");
         // The default engine is auto: the native kernel's fastest fp32 path wherever it loads.
