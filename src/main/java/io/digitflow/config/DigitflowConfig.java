@@ -276,6 +276,13 @@ public interface DigitflowConfig {
          */
         @WithDefault("1048576")
         int maxRequestBytes();
+
+        /**
+         * CloudEvents 1.0 headers (Kafka binary mode: ce_specversion, ce_id = the input's topic-partition-offset,
+         * ce_source, ce_type, ce_time) on every prediction, for consumers that route or deduplicate CloudEvents.
+         */
+        @WithDefault("false")
+        boolean cloudEvents();
     }
 
     /** Retraining through the control topic: bounds on a command and the quality gate. */

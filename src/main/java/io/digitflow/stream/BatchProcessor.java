@@ -47,6 +47,7 @@ public final class BatchProcessor {
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
     private final StreamTap tap;
     private final RecordBounds bounds;
+    private final CloudEventHeaders cloudEvents;
     /** The predictions of the batch in process, for {@link LiveQuality}; reused, valid until the next batch. */
     private final QualityTally quality = new QualityTally();
 
@@ -61,6 +62,13 @@ public final class BatchProcessor {
 
     public BatchProcessor(ImageDecoder decoder, RecordBounds bounds, int maxBatch, String predictionsTopic,
                           String dlqTopic, StreamTap tap) {
+        this(decoder, bounds, maxBatch, predictionsTopic, dlqTopic, tap, null);
+    }
+
+    /** @param cloudEvents CloudEvents headers on every prediction; null for none */
+    BatchProcessor(ImageDecoder decoder, RecordBounds bounds, int maxBatch, String predictionsTopic,
+                   String dlqTopic, StreamTap tap, CloudEventHeaders cloudEvents) {
+        this.cloudEvents = cloudEvents;
         this.tap = tap;
         this.bounds = bounds;
         this.decoder = decoder;
@@ -252,19 +260,26 @@ public final class BatchProcessor {
         double latencyMs = Math.max(0, now - input.timestamp());
         byte[] value = json.write(id, digit, probabilities, k * Classifier.CLASSES, model, input.partition(),
                 input.offset(), latencyMs);
-        return new ProducerRecord<>(predictionsTopic, null, input.key(), value, predictionHeaders(input.headers()));
+        return new ProducerRecord<>(predictionsTopic, null, input.key(), value, predictionHeaders(input, now));
     }
 
-    /** The input's headers (correlation id, trace context, ...), with the content type now JSON and this replica's id. */
-    private static Headers predictionHeaders(Headers input) {
+    /**
+     * The input's headers (correlation id, trace context, ...), with the content type now JSON and this replica's
+     * id; with CloudEvents on, the input's {@code ce_*} headers replaced by the prediction's own.
+     */
+    private Headers predictionHeaders(ConsumerRecord<String, byte[]> input, long now) {
         RecordHeaders headers = new RecordHeaders();
-        for (Header header : input) {
-            if (!header.key().equalsIgnoreCase(CONTENT_TYPE) && !header.key().equals(REPLICA_HEADER)) {
+        for (Header header : input.headers()) {
+            if (!header.key().equalsIgnoreCase(CONTENT_TYPE) && !header.key().equals(REPLICA_HEADER)
+                    && (cloudEvents == null || !CloudEventHeaders.isCloudEventHeader(header.key()))) {
                 headers.add(header);
             }
         }
         headers.add(CONTENT_TYPE, JSON_TYPE);
         headers.add(REPLICA_HEADER, REPLICA);
+        if (cloudEvents != null) {
+            cloudEvents.add(headers, input, now);
+        }
         return headers;
     }
 

@@ -82,7 +82,8 @@ public class ImageStream {
         this.ownership = ownership;
         this.bounds = RecordBounds.of(config);
         this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
-                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap);
+                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap,
+                config.output().cloudEvents() ? new CloudEventHeaders(config.consumerGroup()) : null);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.send = delivery.transactionalId().isPresent() ? this::sendInTransaction : this::sendThenAcknowledge;
         this.dlqTopic = config.topics().deadLetters();
