@@ -85,10 +85,11 @@ class StreamEndToEndTest {
         while (dashboard.find()) {
             queried.add(dashboard.group());
         }
-        // Live-accuracy series exist per model version once labelled records came (liveAccuracy... checks them).
-        queried.removeIf(metric -> metric.startsWith("digitflow_live_"));
+        // Live-accuracy series exist per model version once labelled records came, and the drift once measured
+        // (a gauge without a value is not exported): liveAccuracy... checks those.
+        queried.removeIf(metric -> metric.startsWith("digitflow_live_") || metric.equals("digitflow_prediction_drift"));
         assertThat(queried).as("metrics in deploy/grafana/digitflow.json and deploy/compose/alerts.yml").contains("kafka_consumer_fetch_manager_records_lag_max",
-                        "digitflow_prediction_drift", "digitflow_predictions_digit_total", "digitflow_dead_letters_alarm")
+                        "digitflow_predictions_digit_total", "digitflow_dead_letters_alarm")
                 .allSatisfy(metric -> assertThat(prometheus.body()).containsPattern("(?m)^" + metric + "[{ ]"));
     }
 
@@ -133,15 +134,15 @@ class StreamEndToEndTest {
                 .as("live accuracy vs the accuracy of the same records read from the predictions topic")
                 .isCloseTo(correct / (double) labelled, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(correct / (double) labelled).as("a trained model").isGreaterThan(0.9);
-        // Every dashboard panel and alert rule on live accuracy queries a series that exists now.
-        var dashboard = java.util.regex.Pattern.compile("\\bdigitflow_live_[a-z_]+")
+        // Every dashboard panel and alert rule on live accuracy and drift queries a series that exists now.
+        var dashboard = java.util.regex.Pattern.compile("\\b(?:digitflow_live_[a-z_]+|digitflow_prediction_drift)\\b")
                 .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
                         + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
         java.util.Set<String> queried = new java.util.TreeSet<>();
         while (dashboard.find()) {
             queried.add(dashboard.group());
         }
-        assertThat(queried).isNotEmpty()
+        assertThat(queried).contains("digitflow_prediction_drift", "digitflow_live_accuracy")
                 .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
     }
 
