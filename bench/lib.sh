@@ -15,3 +15,14 @@ start() {
   done
   echo "$name: not ready after 120 s" >&2; cat "$work/$name.log"; return 1
 }
+
+# A fresh broker named $1 (data in $work/kafka-$1) holding a backlog of $2 MNIST test images, and a
+# `watch` expecting all of them (its pid in $watcher). Needs $work, app and client set.
+backlog() {
+  local name=$1 count=$2
+  export DIGITFLOW_BROKER_DIR="$work/kafka-$name"
+  start "broker-$name" "broker ready" "${app[@]}" broker
+  "${app[@]}" send --mnist-test --count "$count" "${client[@]}" | tail -1
+  start "watch-$name" "Watching" "${app[@]}" watch --from-beginning --expect "$count" --show 0 --timeout PT10M "${client[@]}"
+  watcher=${pids[-1]}
+}

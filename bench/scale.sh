@@ -22,11 +22,7 @@ client=(--bootstrap-servers 127.0.0.1:$PORT)
 
 for replicas in $REPLICAS; do
   echo "== backlog of $N images, $PARTITIONS partitions, $replicas replica(s), engine $ENGINE"
-  export DIGITFLOW_BROKER_DIR="$work/kafka-$replicas"
-  start "broker-$replicas" "broker ready" "${app[@]}" broker
-  "${app[@]}" send --mnist-test --count "$N" "${client[@]}" | tail -1
-  start "watch-$replicas" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
-  watcher=${pids[-1]}
+  backlog "$replicas" "$N"
   # All replicas at once, so that none drains the backlog alone while the others start.
   for r in $(seq "$replicas"); do
     env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT java -Dquarkus.http.port=0 -Ddigitflow.engine=$ENGINE \

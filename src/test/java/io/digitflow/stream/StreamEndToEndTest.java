@@ -78,13 +78,7 @@ class StreamEndToEndTest {
                 "digitflow_dead_letters_total{reason=\"wrong-length\"", "digitflow_engine_batch_size",
                 "digitflow_latency_seconds", "digitflow_model_active{version=\"" + models.active().orElseThrow().version());
         // The Grafana dashboard and the alert rules of the deployment query only metrics the service exports.
-        var dashboard = java.util.regex.Pattern.compile("\\b(?:digitflow|kafka)_[a-z_]+")
-                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
-                        + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
-        java.util.Set<String> queried = new java.util.TreeSet<>();
-        while (dashboard.find()) {
-            queried.add(dashboard.group());
-        }
+        java.util.Set<String> queried = deployedQueries("\\b(?:digitflow|kafka)_[a-z_]+");
         // Live-accuracy series exist per model version once labelled records came, and the drift once measured
         // (a gauge without a value is not exported): liveAccuracy... checks those.
         queried.removeIf(metric -> metric.startsWith("digitflow_live_") || metric.equals("digitflow_prediction_drift"));
@@ -135,15 +129,21 @@ class StreamEndToEndTest {
                 .isCloseTo(correct / (double) labelled, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(correct / (double) labelled).as("a trained model").isGreaterThan(0.9);
         // Every dashboard panel and alert rule on live accuracy and drift queries a series that exists now.
-        var dashboard = java.util.regex.Pattern.compile("\\b(?:digitflow_live_[a-z_]+|digitflow_prediction_drift)\\b")
+        java.util.Set<String> queried = deployedQueries("\\b(?:digitflow_live_[a-z_]+|digitflow_prediction_drift)\\b");
+        assertThat(queried).contains("digitflow_prediction_drift", "digitflow_live_accuracy")
+                .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
+    }
+
+    /** The metric names matching {@code regex} that the Grafana dashboard and the alert rules in deploy/ query. */
+    private static java.util.Set<String> deployedQueries(String regex) throws java.io.IOException {
+        var matcher = java.util.regex.Pattern.compile(regex)
                 .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
                         + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
         java.util.Set<String> queried = new java.util.TreeSet<>();
-        while (dashboard.find()) {
-            queried.add(dashboard.group());
+        while (matcher.find()) {
+            queried.add(matcher.group());
         }
-        assertThat(queried).contains("digitflow_prediction_drift", "digitflow_live_accuracy")
-                .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
+        return queried;
     }
 
     /** The value of one Prometheus sample, {@code series} written exactly as exported. */
