@@ -103,6 +103,12 @@ public class LiveQuality {
                 .serviceLevelObjectives(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999).register(registry);
         lowConfidenceCount = Counter.builder("digitflow.predictions.low.confidence")
                 .description("Predictions below digitflow.monitoring.low-confidence").register(registry);
+        // A gauge reads the object it was registered with: one left by an earlier instance in this registry (a
+        // restarted application in the same JVM, as in tests) would be kept and read a dead object.
+        registry.find("digitflow.prediction.drift").meters().forEach(registry::remove);
+        for (String perModel : new String[] {"digitflow.live.accuracy", "digitflow.live.labeled", "digitflow.live.correct"}) {
+            registry.find(perModel).meters().forEach(registry::remove);
+        }
         Gauge.builder("digitflow.prediction.drift", this, LiveQuality::driftOrNaN)
                 .description("Total variation distance of the recent predicted digits from the serving model's on the test set")
                 .register(registry);

@@ -119,6 +119,25 @@ class LiveQualityTest {
         assertThat(quality.accuracy("v1")).isEmpty();
     }
 
+    /** Tests start several applications in one JVM, each with a new LiveQuality on the same registry. */
+    @Test
+    void aLaterInstanceOnTheSameRegistryOwnsTheGaugesAndStartsFromZero() {
+        LiveQuality first = quality(Map.of());
+        QualityTally tally = new QualityTally();
+        tally.prediction("v1", 1, 0.99f, 1);
+        first.record(tally, "v1");
+
+        LiveQuality second = quality(Map.of());
+        for (int i = 0; i < LiveQuality.MIN_DRIFT_SAMPLES; i++) {
+            tally.prediction("v1", 7, 0.99f, 7);
+        }
+        second.record(tally, "v1");
+        assertThat(registry.get("digitflow.prediction.drift").gauge().value()).isCloseTo(0.9, within(0.01));
+        assertThat(registry.get("digitflow.live.labeled").tag("model", "v1").counter().count())
+                .isEqualTo(LiveQuality.MIN_DRIFT_SAMPLES + 1);
+        assertThat(registry.get("digitflow.live.accuracy").tag("model", "v1").gauge().value()).isEqualTo(1.0);
+    }
+
     @Test
     void labelHeadersOtherThanOneDigitAreNoLabel() {
         assertThat(QualityTally.label("7".getBytes())).isEqualTo(7);
