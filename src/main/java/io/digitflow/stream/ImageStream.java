@@ -75,15 +75,12 @@ public class ImageStream {
         this.config = config;
         this.models = models;
         this.tap = tap;
-        this.classifier = new FollowingClassifier(() -> models.active().map(ServingModel.Active::prototype),
-                () -> new IllegalStateException("no model loaded"));
+        this.classifier = followServingModel();
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
         this.bounds = RecordBounds.of(config);
-        this.processor = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
-                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap,
-                config.output().cloudEvents() ? new CloudEventHeaders(config.consumerGroup()) : null);
+        this.processor = processor(tap);
         this.inFlight = new Semaphore(config.batch().maxInFlight());
         this.send = delivery.transactionalId().isPresent() ? this::sendInTransaction : this::sendThenAcknowledge;
         this.dlqTopic = config.topics().deadLetters();
@@ -222,13 +219,10 @@ public class ImageStream {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         warmingUp = true;
-        BatchProcessor warm = new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
-                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), null);
+        BatchProcessor warm = processor(null);
         List<ConsumerRecord<String, byte[]>> batch = syntheticBatch(Math.max(1, Math.min(config.batch().maxSize() * 2, 1000)));
         int done = 0;
-        try (FollowingClassifier engine = new FollowingClassifier(
-                () -> models.active().map(ServingModel.Active::prototype),
-                () -> new IllegalStateException("no model loaded"))) {
+        try (FollowingClassifier engine = followServingModel()) {
             while (done < WARM_UP_IMAGES && System.nanoTime() < deadline) {
                 warm.process(batch, engine::get);
                 done += batch.size();
@@ -273,6 +267,18 @@ public class ImageStream {
         return batch;
     }
 
+    /** A batch processor as this replica's settings make it; {@code tap} null for one nobody watches. */
+    private BatchProcessor processor(StreamTap tap) {
+        return new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
+                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap,
+                config.output().cloudEvents() ? new CloudEventHeaders(config.consumerGroup()) : null);
+    }
+
+    /** A classifier of its own for whatever model serves, for one thread. */
+    private FollowingClassifier followServingModel() {
+        return new FollowingClassifier(() -> models.active().map(ServingModel.Active::prototype),
+                () -> new IllegalStateException("no model loaded"));
+    }
 
     /** The inference thread's classifier for the serving model; replaced when the model changes. */
     private Classifier classifier() {
