@@ -42,6 +42,8 @@ public final class BatchProcessor {
     private final PredictionJson json = new PredictionJson();
     private final byte[][] images;
     private final int[] positions;
+    /** Each pending image's record size on the wire, as {@link #requireWithinSize} measured it. */
+    private final long[] inputBytes;
     private final String[] ids;
     private final float[] probabilities;
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
@@ -77,6 +79,7 @@ public final class BatchProcessor {
         this.dlqTopic = dlqTopic;
         this.images = new byte[maxBatch][];
         this.positions = new int[maxBatch];
+        this.inputBytes = new long[maxBatch];
         this.ids = new String[maxBatch];
         this.probabilities = new float[maxBatch * Classifier.CLASSES];
     }
@@ -109,12 +112,13 @@ public final class BatchProcessor {
         for (int i = 0; i < batch.size(); i++) {
             ConsumerRecord<String, byte[]> record = batch.get(i);
             try {
-                requireWithinSize(record);
+                long size = requireWithinSize(record);
                 DecodedImage image = decoder.decode(record.value(), contentType(record.headers()));
                 String id = image.idOrNull() != null ? image.idOrNull() : requireShortKey(record.key());
                 images[pending] = image.pixels();
                 ids[pending] = id;
                 positions[pending] = i;
+                inputBytes[pending] = size;
                 pending++;
             } catch (InvalidInputException e) {
                 // Too many headers: the dead letter does not repeat them (a bounded dead letter).
@@ -136,7 +140,8 @@ public final class BatchProcessor {
                 for (int k = 0; k < pending; k++) {
                     ConsumerRecord<String, byte[]> input = batch.get(positions[k]);
                     ProducerRecord<String, byte[]> prediction = prediction(input, ids[k], k, engine.version(), now);
-                    int size = RecordSize.ofOutput(prediction.key(), prediction.value(), prediction.headers().toArray());
+                    int size = surelyFits(inputBytes[k], prediction.value().length) ? 0
+                            : RecordSize.ofOutput(prediction.key(), prediction.value(), prediction.headers().toArray());
                     if (size > bounds.maxOutputBytes()) {
                         // Only the repeated key and headers can make it so big: it becomes a bounded dead letter.
                         InvalidInputException tooLarge = new InvalidInputException(Reason.RECORD_TOO_LARGE,
@@ -204,7 +209,7 @@ public final class BatchProcessor {
      * repeats both, so a huge key or header would make an output larger than the producer or the topic
      * accepts. The header count is bounded first: it bounds the work of measuring them.
      */
-    private void requireWithinSize(ConsumerRecord<String, byte[]> record) throws InvalidInputException {
+    private long requireWithinSize(ConsumerRecord<String, byte[]> record) throws InvalidInputException {
         int headerCount = headerCount(record.headers(), bounds.maxHeaders() + 1);
         if (headerCount > bounds.maxHeaders()) {
             throw new InvalidInputException(Reason.TOO_MANY_HEADERS, "record has more than " + bounds.maxHeaders()
@@ -219,6 +224,24 @@ public final class BatchProcessor {
                     + key + ", value " + value + ", " + headerCount + " headers and framing " + (size - key - value)
                     + "), more than the limit of " + limit + " (digitflow.input.max-record-bytes)");
         }
+        return size;
+    }
+
+    /**
+     * Room, besides the input's own key and headers, for what a prediction adds: its two headers, the batch
+     * and record framing of the producer's estimate. CloudEvents headers can be longer (they name topics and
+     * the group), so with them on every prediction is measured.
+     */
+    static final int OUTPUT_OVERHEAD_BYTES = 1024;
+
+    /**
+     * True when a prediction cannot exceed the output bound: it repeats the input's key and (some of its)
+     * headers, so its size is at most the input's, less nothing, plus its value and {@link #OUTPUT_OVERHEAD_BYTES}.
+     * The exact measure (the producer's estimate) costs a UTF-8 pass over every header key; nearly every
+     * record is far below the bound.
+     */
+    private boolean surelyFits(long inputBytes, int valueBytes) {
+        return cloudEvents == null && inputBytes + valueBytes + OUTPUT_OVERHEAD_BYTES <= bounds.maxOutputBytes();
     }
 
     /** The number of headers, counted up to {@code atMost}. */

@@ -36,6 +36,41 @@ class OutputSizeBoundTest {
     private final BatchProcessor processor =
             new BatchProcessor(new ImageDecoder(DecodeLimits.DEFAULTS), 16, "predictions", "dlq");
 
+    /**
+     * Most predictions skip the exact size measure (see BatchProcessor.surelyFits): whichever way it goes, every
+     * prediction written fits the output bound, and every input whose prediction would not is dead-lettered.
+     */
+    @Test
+    void predictionsNearTheOutputBoundFitItWhetherMeasuredOrNot() {
+        int bound = RecordBounds.MIN_OUTPUT_BYTES;
+        BatchProcessor near = new BatchProcessor(new ImageDecoder(DecodeLimits.DEFAULTS), new RecordBounds(64, bound),
+                16, "predictions", "dlq", null);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int predicted = 0;
+        int tooLarge = 0;
+        for (int i = 0; i < 3000; i++) {
+            String key = (random.nextBoolean() ? "k" : "ключ✓").repeat(random.nextInt(0, 200));
+            RecordHeaders headers = new RecordHeaders();
+            int count = random.nextInt(0, 9);
+            int room = bound - 2000 + random.nextInt(0, 3000) - RecordSize.utf8(key);
+            for (int h = 0; h < count; h++) {
+                headers.add((random.nextBoolean() ? "h" : "заголовок").repeat(random.nextInt(1, 40)),
+                        new byte[Math.max(0, room / count - 400)]);
+            }
+            ProducerRecord<String, byte[]> out = only(near, record(key, new byte[784], headers));
+            long measured = size(out);
+            if (out.topic().equals("predictions")) {
+                assertThat(measured).as("prediction %d", i).isLessThanOrEqualTo(bound);
+                predicted++;
+            } else {
+                assertThat(header(out, DeadLetters.REASON_CODE)).isEqualTo(Reason.RECORD_TOO_LARGE.code());
+                tooLarge++;
+            }
+        }
+        assertThat(predicted).isGreaterThan(300);
+        assertThat(tooLarge).isGreaterThan(300);
+    }
+
     @Test
     void aRecordJustUnderTheLimitWithEscapingHeavyIdStillFits() {
         // Control characters are escaped as \\u0001 (6 bytes each) in the prediction's JSON id.
