@@ -110,7 +110,18 @@ class PayloadSchemasTest {
                 "{\"requestId\":\"white space\",\"command\":\"status\"}",
                 "{\"command\":\"status\"}",
                 "{\"requestId\":\"r13\",\"command\":\"promote\",\"version\":\"../../etc\"}",
-                "{\"requestId\":\"r14\"}")) {
+                "{\"requestId\":\"r14\"}",
+                "{\"requestId\":\"r15\",\"command\":\"shadow\",\"version\":\"v20261204-080000\"}",
+                "{\"requestId\":\"r16\",\"command\":\"shadow\",\"version\":\"off\"}",
+                "{\"requestId\":\"r17\",\"command\":\"shadow\"}",
+                "{\"requestId\":\"r18\",\"command\":\"canary\",\"version\":\"v2\",\"percent\":20}",
+                "{\"requestId\":\"r19\",\"command\":\"canary\",\"version\":\"v2\"}",
+                "{\"requestId\":\"r20\",\"command\":\"canary\",\"version\":\"v2\",\"percent\":100}",
+                "{\"requestId\":\"r21\",\"command\":\"canary\",\"version\":\"off\"}",
+                "{\"requestId\":\"r22\",\"command\":\"shadow\",\"version\":\"v2\",\"percent\":5}",
+                "{\"requestId\":\"r23\",\"command\":\"retrain\",\"promote\":false}",
+                "{\"requestId\":\"r24\",\"command\":\"status\",\"promote\":false}",
+                "{\"requestId\":\"r25\",\"command\":\"retrain\",\"promote\":\"no\"}")) {
             boolean parsed;
             try {
                 parser.parse(null, command.getBytes(StandardCharsets.UTF_8));

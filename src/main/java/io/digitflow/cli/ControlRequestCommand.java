@@ -32,17 +32,25 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = {"Send a command to the running service(s) through the control topic and wait for its "
-                + "outcome on the events topic: retrain [--epochs N ...], promote VERSION, rollback [VERSION], "
-                + "status, cancel."})
+                + "outcome on the events topic: retrain [--epochs N ...] [--no-promote], promote [VERSION], "
+                + "rollback [VERSION], status, cancel, shadow VERSION|off, canary VERSION PERCENT | canary off."})
 public class ControlRequestCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "retrain, promote, rollback, status or cancel")
+    @Parameters(index = "0", paramLabel = "COMMAND",
+            description = "retrain, promote, rollback, status, cancel, shadow or canary")
     String command;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "for promote and rollback")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION",
+            description = "for promote, rollback, shadow and canary (off ends a shadow or canary)")
     String version;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "PERCENT", description = "canary: share of keys, 1-99")
+    Integer percent;
+
+    @Option(names = "--no-promote", description = "retrain: publish the model if it passes the gate, do not promote it")
+    boolean noPromote;
 
     @Option(names = "--epochs", description = "retrain: epochs (1 to digitflow.training.max-epochs)")
     Integer epochs;
@@ -130,6 +138,12 @@ public class ControlRequestCommand implements Callable<Integer> {
         }
         if (noLabeled) {
             json.put("includeLabeled", false);
+        }
+        if (noPromote) {
+            json.put("promote", false);
+        }
+        if (percent != null) {
+            json.put("percent", percent);
         }
         Optional<CommandSignature> signature = signature();
         ProducerRecord<String, byte[]> record = ControlRequests.record(config.topics().control(), id, json, signature);

@@ -31,6 +31,8 @@ public interface DigitflowConfig {
 
     Training training();
 
+    Shadow shadow();
+
     Control control();
 
     DeadLetterAlarm deadLetterAlarm();
@@ -124,6 +126,8 @@ public interface DigitflowConfig {
         String EVENTS = "digits.events";
         /** Default of {@link #labeled()}. */
         String LABELED = "digits.labeled";
+        /** Default of {@link #shadowPredictions()}. */
+        String SHADOW_PREDICTIONS = "digits.predictions.shadow";
         /** Default of {@link #imagesPartitions()}. */
         int IMAGES_PARTITIONS = 3;
 
@@ -154,6 +158,10 @@ public interface DigitflowConfig {
         /** Labelled images that retraining adds to MNIST. */
         @WithDefault(LABELED)
         String labeled();
+
+        /** A shadow candidate's predictions (shadow command): keyed like the input, never on the main topic. */
+        @WithDefault(SHADOW_PREDICTIONS)
+        String shadowPredictions();
 
         /** Partitions of the images topic when digitflow creates it. */
         @WithDefault("" + IMAGES_PARTITIONS)
@@ -309,6 +317,31 @@ public interface DigitflowConfig {
          */
         @WithDefault("0.5")
         double cpuShare();
+
+        /**
+         * The live gate: when set, promoting a version needs this replica to have scored it in shadow on
+         * at least {@link #minShadowRecords()} records and agreed with the serving model on at least this
+         * share of them; and a retrain then only publishes its model (it cannot be shadowed yet), never promotes it.
+         */
+        Optional<Double> minShadowAgreement();
+
+        /** Records a version must have been shadowed on before the live gate lets it be promoted. */
+        @WithDefault("1000")
+        int minShadowRecords();
+    }
+
+    /** Scoring a candidate model beside the serving one (shadow and canary commands). */
+    interface Shadow {
+        /**
+         * A poll batch whose newest record is older than this (the stream is behind) is not scored in shadow;
+         * counted in digitflow_shadow_skipped_total. Serving comes first.
+         */
+        @WithDefault("5s")
+        Duration maxLag();
+
+        /** How often each replica reports its shadow figures on the events topic (request id "shadow"). */
+        @WithDefault("30s")
+        Duration reportInterval();
     }
 
     /** Who may steer the service through the control topic, besides the broker's ACLs. */

@@ -24,8 +24,9 @@ public final class CommandParser {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> FIELDS = Set.of("requestId", "command", "epochs", "batchSize", "learningRate",
-            "seed", "includeLabeled", "version");
+            "seed", "includeLabeled", "version", "promote", "percent");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COMMANDS = "retrain, promote, rollback, status, cancel, shadow or canary";
 
     private final int maxEpochs;
     private final int maxBatchSize;
@@ -80,27 +81,42 @@ public final class CommandParser {
         }
         ControlCommand.Type type = type(id, command);
         Optional<String> version = version(id, command, root.path("version"));
-        if (type == ControlCommand.Type.PROMOTE && version.isEmpty()) {
-            throw new CommandRejected(id, command, "promote needs a \"version\"");
+        if ((type == ControlCommand.Type.SHADOW || type == ControlCommand.Type.CANARY) && version.isEmpty()) {
+            throw new CommandRejected(id, command, command + " needs a \"version\" (or \"off\")");
+        }
+        JsonNode promote = root.path("promote");
+        if (!promote.isMissingNode() && (!promote.isBoolean() || type != ControlCommand.Type.RETRAIN)) {
+            throw new CommandRejected(id, command, "\"promote\" is true or false, and only for retrain");
+        }
+        int percent = 0;
+        JsonNode share = root.path("percent");
+        if (type == ControlCommand.Type.CANARY && !version.orElse("").equals(ControlCommand.OFF)) {
+            if (!share.isIntegralNumber() || share.asInt() < 1 || share.asInt() > 99) {
+                throw new CommandRejected(id, command, "canary needs \"percent\", an integer from 1 to 99, got "
+                        + (share.isMissingNode() ? "none" : share));
+            }
+            percent = share.asInt();
+        } else if (!share.isMissingNode()) {
+            throw new CommandRejected(id, command, "\"percent\" is only for canary");
         }
         Hyperparameters hp = type == ControlCommand.Type.RETRAIN ? hyperparameters(id, root) : null;
         JsonNode labeled = root.path("includeLabeled");
         if (!labeled.isMissingNode() && !labeled.isBoolean()) {
             throw new CommandRejected(id, command, "\"includeLabeled\" must be true or false");
         }
-        return new ControlCommand(id, type, hp, labeled.asBoolean(true), version);
+        return new ControlCommand(id, type, hp, labeled.asBoolean(true), version, promote.asBoolean(true), percent);
     }
 
     private static ControlCommand.Type type(String id, String command) throws CommandRejected {
         if (command == null) {
-            throw new CommandRejected(id, null, "missing \"command\" (retrain, promote, rollback, status or cancel)");
+            throw new CommandRejected(id, null, "missing \"command\" (" + COMMANDS + ")");
         }
         for (ControlCommand.Type type : ControlCommand.Type.values()) {
             if (type.json().equals(command)) {
                 return type;
             }
         }
-        throw new CommandRejected(id, command, "unknown command \"" + command + "\" (retrain, promote, rollback, status or cancel)");
+        throw new CommandRejected(id, command, "unknown command \"" + command + "\" (" + COMMANDS + ")");
     }
 
     private static Optional<String> version(String id, String command, JsonNode node) throws CommandRejected {

@@ -6,6 +6,7 @@ import io.digitflow.model.ModelMetadata;
 import io.digitflow.registry.ActivePointer;
 import io.digitflow.registry.ModelFollower;
 import io.digitflow.registry.ServingModel;
+import io.digitflow.stream.ShadowScores;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -38,14 +39,16 @@ public class ControlHandler {
     private final Promotions promotions;
     private final ModelFollower follower;
     private final ServingModel models;
+    private final ShadowScores shadow;
     private final Map<String, Object> kafka;
     /** Present when digitflow.control.hmac-secret is set: then only signed commands are run. */
     private final Optional<CommandSignature> signature;
     private RequestLog requests;
 
     public ControlHandler(DigitflowConfig config, EventPublisher events, Retrainer retrainer, Promotions promotions,
-                          ModelFollower follower, ServingModel models,
+                          ModelFollower follower, ServingModel models, ShadowScores shadow,
                           @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.shadow = shadow;
         this.config = config;
         this.parser = new CommandParser(config.training().maxEpochs(), config.training().maxBatchSize());
         this.events = events;
@@ -122,7 +125,8 @@ public class ControlHandler {
         try {
             switch (command.type()) {
                 case RETRAIN -> retrain(command, origin);
-                case PROMOTE -> pointed(command, promotions.promotion(command.version().orElseThrow()), origin);
+                case PROMOTE -> pointed(command, promotions.promotion(command.version()), origin);
+                case SHADOW, CANARY -> pointed(command, promotions.experiment(command), origin);
                 case ROLLBACK -> pointed(command, promotions.rollbackTo(command.version()), origin);
                 case STATUS -> events.publish(command, ControlEvent.DONE, "status", status(), origin);
                 case CANCEL -> {
@@ -168,11 +172,18 @@ public class ControlHandler {
     }
 
     private void pointed(ControlCommand command, ActivePointer pointer, String origin) throws EventPublisher.NotWritten {
-        before(command, ControlEvent.ACCEPTED, "making " + pointer.version() + " active", Map.of("active",
-                pointer.version()), origin);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("active", pointer.version());
+        String experiment = pointer.shadow() != null ? "shadow " + pointer.shadow()
+                : pointer.canary() != null ? "canary " + pointer.canary().version() + " on "
+                + pointer.canary().percent() + " % of keys" : "none";
+        details.put("experiment", experiment);
+        before(command, ControlEvent.ACCEPTED, "making " + pointer.version() + " active, experiment " + experiment,
+                details, origin);
         promotions.activate(pointer);
-        events.publish(command, ControlEvent.DONE, "active is now " + pointer.version(),
-                Map.of("active", pointer.version(), "history", pointer.history()), origin);
+        details.put("history", pointer.history());
+        events.publish(command, ControlEvent.DONE, "active is now " + pointer.version() + ", experiment " + experiment,
+                details, origin);
     }
 
     private Map<String, Object> status() {
@@ -180,6 +191,9 @@ public class ControlHandler {
         status.put("active", promotions.current().map(ActivePointer::version).orElse(null));
         status.put("serving", models.active().map(ServingModel.Active::version).orElse(null));
         status.put("training", retrainer.runningRequest().orElse(null));
+        status.put("experiment", models.experiment().map(e -> (Object) Map.of("kind", e.kind().json(),
+                "version", e.candidate().version(), "percent", e.percent())).orElse(null));
+        status.put("shadow", shadow.scores().stream().map(ShadowScores.Score::details).toList());
         List<Map<String, Object>> versions = follower.versions().entrySet().stream()
                 .map(e -> Map.<String, Object>of("version", e.getKey(), "testAccuracy", accuracy(e.getValue())))
                 .toList();

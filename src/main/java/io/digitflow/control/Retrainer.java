@@ -158,6 +158,14 @@ public class Retrainer {
             return event(command, ControlEvent.REJECTED, "model " + candidate.version() + " not promoted: "
                     + verdict.reason() + "; kept, not served", details);
         }
+        if (!command.promote() || promotions.liveGate()) {
+            promotions.publish(candidate);
+            details.put("active", serving.map(ModelArtifact::version).orElse(null));
+            return event(command, ControlEvent.DONE, "model " + candidate.version() + " published, not promoted ("
+                    + (command.promote() ? "the live gate needs it shadowed first" : "asked so") + "): "
+                    + verdict.reason() + "; send shadow " + candidate.version() + " to score it on live traffic",
+                    details);
+        }
         ActivePointer pointer = promotions.promoteNew(candidate);
         details.put("active", pointer.version());
         return event(command, ControlEvent.DONE, "model " + candidate.version() + " promoted: " + verdict.reason(),

@@ -24,7 +24,11 @@ public final class FollowingClassifier implements AutoCloseable {
 
     /** This thread's classifier for the serving model. */
     public Classifier get() {
-        Classifier prototype = serving.get().orElseThrow(none);
+        return get(serving.get().orElseThrow(none));
+    }
+
+    /** This thread's classifier for {@code prototype}: the copy held, or a new copy when the version changed. */
+    public Classifier get(Classifier prototype) {
         if (current == null || !current.version().equals(prototype.version())) {
             if (current != null) {
                 current.close();

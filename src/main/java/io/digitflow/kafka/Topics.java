@@ -11,6 +11,8 @@ public final class Topics {
     public static final String IMAGES = DigitflowConfig.Topics.IMAGES;
     /** One JSON prediction per input image, same key. */
     public static final String PREDICTIONS = DigitflowConfig.Topics.PREDICTIONS;
+    /** A shadow candidate's predictions, same keys, never on the main topic. */
+    public static final String SHADOW_PREDICTIONS = DigitflowConfig.Topics.SHADOW_PREDICTIONS;
     /** Input records that could not be classified, bytes untouched, reason in the headers. */
     public static final String IMAGES_DLQ = DigitflowConfig.Topics.DEAD_LETTERS;
     /** Operator commands (train, promote, rollback); one partition so one replica handles each. */
@@ -40,6 +42,7 @@ public final class Topics {
                 new TopicSpec(IMAGES, imagePartitions, Map.of()),
                 // As many as the input, so the load on consumers of predictions spreads the same way.
                 new TopicSpec(PREDICTIONS, imagePartitions, Map.of()),
+                new TopicSpec(SHADOW_PREDICTIONS, imagePartitions, Map.of()),
                 new TopicSpec(IMAGES_DLQ, 1, Map.of()),
                 new TopicSpec(CONTROL, 1, Map.of()),
                 new TopicSpec(MODELS, 1, Map.of(

@@ -194,8 +194,17 @@ public class ModelFollower {
             if (invalid.isEmpty()) {
                 invalid = next.history().stream().map(ModelStore::invalidVersion).flatMap(Optional::stream).findFirst();
             }
+            if (invalid.isEmpty()) {
+                invalid = next.candidate().flatMap(ModelStore::invalidVersion);
+            }
             if (invalid.isPresent()) {
                 throw new Refusal(invalid.get());
+            }
+            if (next.canary() != null && (next.canary().percent() < 1 || next.canary().percent() > 99)) {
+                throw new Refusal("canary percent " + next.canary().percent() + " is not from 1 to 99");
+            }
+            if (next.candidate().filter(next.version()::equals).isPresent()) {
+                throw new Refusal("the experiment's candidate " + next.version() + " is the serving version");
             }
             pointer = next;
             return;
@@ -235,12 +244,62 @@ public class ModelFollower {
                         ? String.format("\\u%04x", c) : new String(Character.toChars(c))), StringBuilder::append).toString();
     }
 
-    /** Loads and swaps in the pointer's version when it is not the one serving already. */
+    /** Serves the pointer's version and runs its experiment (or none), loading what is not loaded yet. */
     private void applyPointer() {
         ActivePointer target = pointer;
         if (target == null || config.engine() == DigitflowConfig.Engine.CONSTANT) {
             return;
         }
+        applyActive(target);
+        applyExperiment(target);
+    }
+
+    /**
+     * Starts, changes or ends the experiment the pointer names. A candidate that will not load is refused
+     * like a serving version that will not: no experiment runs, the serving model is untouched.
+     */
+    private void applyExperiment(ActivePointer target) {
+        Optional<String> candidate = target.candidate();
+        if (candidate.isEmpty()) {
+            if (models.experiment().isPresent()) {
+                models.endExperiment();
+                swapEvent(true, "experiment ended", Map.of());
+            }
+            return;
+        }
+        ServingModel.Experiment.Kind kind = target.shadow() != null ? ServingModel.Experiment.Kind.SHADOW
+                : ServingModel.Experiment.Kind.CANARY;
+        int percent = target.canary() == null ? 0 : target.canary().percent();
+        Optional<ServingModel.Experiment> running = models.experiment();
+        if (running.isPresent() && running.get().kind() == kind && running.get().percent() == percent
+                && running.get().candidate().version().equals(candidate.get())) {
+            return;
+        }
+        try {
+            ModelArtifact artifact = running.filter(r -> r.candidate().version().equals(candidate.get()))
+                    .flatMap(r -> r.candidate().artifact())
+                    .orElseGet(() -> ModelArtifact.load(store.pathOf(candidate.get())));
+            if (!artifact.version().equals(candidate.get())) {
+                throw new IllegalStateException("its model.json names version " + artifact.version());
+            }
+            models.experiment(kind, artifact, percent);
+        } catch (Throwable e) {
+            models.endExperiment();
+            refuse(candidate.get(), String.valueOf(e.getMessage()));
+            return;
+        }
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("experiment", kind.json());
+        details.put("version", candidate.get());
+        if (kind == ServingModel.Experiment.Kind.CANARY) {
+            details.put("percent", percent);
+        }
+        swapEvent(true, kind.json() + " " + candidate.get() + (kind == ServingModel.Experiment.Kind.CANARY
+                ? " on " + percent + " % of keys" : "") + " beside " + target.version(), details);
+    }
+
+    /** Loads and swaps in the pointer's version when it is not the one serving already. */
+    private void applyActive(ActivePointer target) {
         if (models.active().map(a -> a.version().equals(target.version())).orElse(false)) {
             return;
         }
@@ -266,6 +325,7 @@ public class ModelFollower {
         try {
             java.util.Set<String> keep = new java.util.HashSet<>(target.history());
             keep.add(target.version());
+            target.candidate().ifPresent(keep::add);
             java.util.List<String> deleted = store.prune(keep, config.model().keepVersions());
             if (!deleted.isEmpty()) {
                 Log.infof("Deleted old model copies %s (digitflow.model.keep-versions=%d)", deleted,

@@ -33,9 +33,24 @@ public class ServingModel {
     public record Active(String version, Classifier prototype, Optional<ModelArtifact> artifact) {
     }
 
+    /**
+     * A candidate beside the serving model: scored in shadow on every engine batch, or serving {@code percent} %
+     * of the keys as a canary.
+     */
+    public record Experiment(Kind kind, Active candidate, int percent) {
+        public enum Kind {
+            SHADOW, CANARY;
+
+            public String json() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+
     private final DigitflowConfig config;
     private final MeterRegistry registry;
     private volatile Active active;
+    private volatile Experiment experiment;
 
     public ServingModel(DigitflowConfig config, MeterRegistry registry) {
         this.config = config;
@@ -44,6 +59,46 @@ public class ServingModel {
 
     public Optional<Active> active() {
         return Optional.ofNullable(active);
+    }
+
+    /** The experiment running beside the serving model, if any. */
+    public Optional<Experiment> experiment() {
+        return Optional.ofNullable(experiment);
+    }
+
+    /**
+     * Starts (or changes) the experiment: the candidate's classifier is loaded unless the experiment runs that
+     * version already. Consumers pick it up from their next engine batch.
+     */
+    public synchronized Experiment experiment(Experiment.Kind kind, ModelArtifact candidate, int percent) {
+        Experiment running = experiment;
+        Active loaded;
+        if (running != null && running.candidate().version().equals(candidate.version())) {
+            loaded = running.candidate();
+        } else {
+            Classifier classifier = Engines.create(candidate.network(), candidate.version(), config.batch().maxSize(),
+                    Engines.Choice.of(config));
+            classifier.classify(new byte[][]{new byte[Shape.PIXELS]}, 1, new float[Classifier.CLASSES]);
+            loaded = new Active(candidate.version(), classifier, Optional.of(candidate));
+        }
+        experiment = new Experiment(kind, loaded, percent);
+        Log.infof("Experiment: %s %s%s beside %s", kind.json(), candidate.version(),
+                kind == Experiment.Kind.CANARY ? " on " + percent + " % of keys" : "",
+                active == null ? "nothing" : active.version());
+        if (running != null && running.candidate() != loaded) {
+            running.candidate().prototype().close();
+        }
+        return experiment;
+    }
+
+    /** Ends the experiment, if one runs. */
+    public synchronized void endExperiment() {
+        Experiment running = experiment;
+        experiment = null;
+        if (running != null) {
+            Log.infof("Experiment: %s %s ended", running.kind().json(), running.candidate().version());
+            running.candidate().prototype().close();
+        }
     }
 
     /** Loads the newest local model, training one first if there is none and that is allowed. */

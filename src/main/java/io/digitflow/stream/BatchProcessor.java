@@ -7,6 +7,7 @@ import io.digitflow.input.DecodedImage;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.input.InvalidInputException;
 import io.digitflow.input.Reason;
+import io.digitflow.registry.ServingModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -38,6 +39,7 @@ public final class BatchProcessor {
     private final ImageDecoder decoder;
     private final int maxBatch;
     private final String predictionsTopic;
+    private final String shadowTopic;
     private final String dlqTopic;
     private final PredictionJson json = new PredictionJson();
     private final byte[][] images;
@@ -46,6 +48,16 @@ public final class BatchProcessor {
     private final long[] inputBytes;
     private final String[] ids;
     private final float[] probabilities;
+    /** Canary routing: which engine slots the candidate answers, and the two groups' images and answers. */
+    private final boolean[] onCandidate;
+    private final byte[][] servingImages;
+    private final byte[][] candidateImages;
+    private final float[] servingProbabilities;
+    private final float[] candidateProbabilities;
+    /** Shadow scoring: the candidate's answers for every engine slot. */
+    private final float[] shadowProbabilities;
+    /** The shadow figures of the batch in process; reused, valid until the next batch. */
+    private final ShadowCounts shadow = new ShadowCounts();
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
     private final StreamTap tap;
     private final RecordBounds bounds;
@@ -67,27 +79,62 @@ public final class BatchProcessor {
         this(decoder, bounds, maxBatch, predictionsTopic, dlqTopic, tap, null);
     }
 
-    /** @param cloudEvents CloudEvents headers on every prediction; null for none */
     BatchProcessor(ImageDecoder decoder, RecordBounds bounds, int maxBatch, String predictionsTopic,
                    String dlqTopic, StreamTap tap, CloudEventHeaders cloudEvents) {
+        this(decoder, bounds, maxBatch, predictionsTopic, predictionsTopic + ".shadow", dlqTopic, tap, cloudEvents);
+    }
+
+    /**
+     * @param shadowTopic where a shadow candidate's predictions go
+     * @param cloudEvents CloudEvents headers on every prediction; null for none
+     */
+    BatchProcessor(ImageDecoder decoder, RecordBounds bounds, int maxBatch, String predictionsTopic,
+                   String shadowTopic, String dlqTopic, StreamTap tap, CloudEventHeaders cloudEvents) {
         this.cloudEvents = cloudEvents;
         this.tap = tap;
         this.bounds = bounds;
         this.decoder = decoder;
         this.maxBatch = maxBatch;
         this.predictionsTopic = predictionsTopic;
+        this.shadowTopic = shadowTopic;
         this.dlqTopic = dlqTopic;
         this.images = new byte[maxBatch][];
         this.positions = new int[maxBatch];
         this.inputBytes = new long[maxBatch];
         this.ids = new String[maxBatch];
         this.probabilities = new float[maxBatch * Classifier.CLASSES];
+        this.onCandidate = new boolean[maxBatch];
+        this.servingImages = new byte[maxBatch][];
+        this.candidateImages = new byte[maxBatch][];
+        this.servingProbabilities = new float[maxBatch * Classifier.CLASSES];
+        this.candidateProbabilities = new float[maxBatch * Classifier.CLASSES];
+        this.shadowProbabilities = new float[maxBatch * Classifier.CLASSES];
+    }
+
+    /**
+     * The experiment an engine batch runs beside the serving model: this thread's classifier of the candidate,
+     * and for a canary the share of keys it answers; a shadow skips batches whose newest record is older than
+     * {@code maxLagMs}.
+     */
+    public record Candidate(ServingModel.Experiment.Kind kind, Classifier classifier, int percent, long maxLagMs) {
     }
 
     /** What one poll batch became. {@code engineBatches} holds the size of each classifier call. */
+    /**
+     * What one poll batch became. {@code records} holds one output per input, in input order, then the shadow
+     * predictions, the input of each in {@code shadowInputs}. {@code engineBatches} holds the size of each
+     * classifier call, {@code models} the model of each; {@code serving} is the serving model's version.
+     */
     public record Output(List<ProducerRecord<String, byte[]>> records, int predictions,
                          Map<Reason, Integer> deadLetters, List<Integer> engineBatches, List<String> models,
-                         StreamTap.Taken taken, QualityTally quality) {
+                         StreamTap.Taken taken, QualityTally quality, String serving, ShadowCounts shadow,
+                         int[] shadowInputs) {
+
+        /** The index in the poll batch of the input that output {@code index} answers. */
+        public int inputIndex(int index) {
+            int inputs = records.size() - shadowInputs.length;
+            return index < inputs ? index : shadowInputs[index - inputs];
+        }
     }
 
     /**
@@ -95,6 +142,15 @@ public final class BatchProcessor {
      *                   batches is used from the next one on, never within one
      */
     public Output process(List<ConsumerRecord<String, byte[]>> batch, Supplier<Classifier> classifier) {
+        return process(batch, classifier, () -> null);
+    }
+
+    /**
+     * @param candidate asked once per engine batch, like {@code classifier}: the experiment to run beside the
+     *                  serving model, null for none
+     */
+    public Output process(List<ConsumerRecord<String, byte[]>> batch, Supplier<Classifier> classifier,
+                          Supplier<Candidate> candidate) {
         @SuppressWarnings("unchecked")
         ProducerRecord<String, byte[]>[] out = new ProducerRecord[batch.size()];
         Map<Reason, Integer> deadLetters = new EnumMap<>(Reason.class);
@@ -103,6 +159,10 @@ public final class BatchProcessor {
         int pending = 0;
         int predictions = 0;
         quality.reset();
+        shadow.reset();
+        String serving = null;
+        List<ProducerRecord<String, byte[]>> shadows = null;
+        int[] shadowInputs = null;
         // Two field reads per batch while nobody watches; see StreamTap.
         boolean sample = tap != null && tap.sampleDue();
         boolean watching = tap != null && tap.watching();
@@ -133,13 +193,28 @@ public final class BatchProcessor {
             }
             if (pending == maxBatch || (i == batch.size() - 1 && pending > 0)) {
                 Classifier engine = classifier.get();
-                engine.classify(images, pending, probabilities);
-                engineBatches.add(pending);
-                models.add(engine.version());
+                serving = engine.version();
+                Candidate trial = candidate.get();
+                classify(engine, trial, batch, pending, engineBatches, models);
+                boolean shadowing = trial != null && trial.kind() == ServingModel.Experiment.Kind.SHADOW;
+                if (shadowing && System.currentTimeMillis() - batch.get(positions[pending - 1]).timestamp() > trial.maxLagMs()) {
+                    shadowing = false;
+                    shadow.skipped(trial.classifier().version(), pending);
+                }
+                if (shadowing) {
+                    trial.classifier().classify(images, pending, shadowProbabilities);
+                    engineBatches.add(pending);
+                    models.add(trial.classifier().version());
+                    if (shadows == null) {
+                        shadows = new ArrayList<>(batch.size());
+                        shadowInputs = new int[batch.size()];
+                    }
+                }
                 long now = System.currentTimeMillis();
                 for (int k = 0; k < pending; k++) {
                     ConsumerRecord<String, byte[]> input = batch.get(positions[k]);
-                    ProducerRecord<String, byte[]> prediction = prediction(input, ids[k], k, engine.version(), now);
+                    String version = onCandidate[k] ? trial.classifier().version() : serving;
+                    ProducerRecord<String, byte[]> prediction = prediction(input, ids[k], k, version, now);
                     int size = surelyFits(inputBytes[k], prediction.value().length) ? 0
                             : RecordSize.ofOutput(prediction.key(), prediction.value(), prediction.headers().toArray());
                     if (size > bounds.maxOutputBytes()) {
@@ -158,13 +233,22 @@ public final class BatchProcessor {
                     int digit = Classifier.argmax(probabilities, k);
                     Header label = input.headers().lastHeader(StreamTap.LABEL_HEADER);
                     int truth = label == null ? -1 : QualityTally.label(label.value());
-                    quality.prediction(engine.version(), digit, probabilities[k * Classifier.CLASSES + digit], truth);
+                    quality.prediction(version, digit, probabilities[k * Classifier.CLASSES + digit], truth);
+                    if (shadowing) {
+                        int theirs = Classifier.argmax(shadowProbabilities, k);
+                        shadow.scored(trial.classifier().version(), digit, theirs, truth);
+                        shadowInputs[shadows.size()] = positions[k];
+                        shadows.add(new ProducerRecord<>(shadowTopic, null, input.key(), json.write(ids[k], theirs,
+                                shadowProbabilities, k * Classifier.CLASSES, trial.classifier().version(),
+                                input.partition(), input.offset(), Math.max(0, now - input.timestamp())),
+                                prediction.headers()));
+                    }
                     if (confusion != null && truth >= 0) {
                         confusion[truth * Classifier.CLASSES + digit]++;
                     }
                     if (sample && samples == null || watching && StreamTap.isConsoleKey(input.key())) {
                         samples = samples == null ? new ArrayList<>() : samples;
-                        samples.add(sample(input, k, engine.version(), now));
+                        samples.add(sample(input, k, version, now));
                     }
                     images[k] = null;
                 }
@@ -175,7 +259,62 @@ public final class BatchProcessor {
         StreamTap.Taken taken = samples == null && letters == null && confusion == null ? StreamTap.Taken.NONE
                 : new StreamTap.Taken(samples == null ? List.of() : samples, letters == null ? List.of() : letters,
                 confusion);
-        return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken, quality);
+        if (shadows == null) {
+            return new Output(List.of(out), predictions, deadLetters, engineBatches, models, taken, quality, serving,
+                    shadow, NO_SHADOWS);
+        }
+        List<ProducerRecord<String, byte[]>> all = new ArrayList<>(out.length + shadows.size());
+        all.addAll(java.util.Arrays.asList(out));
+        all.addAll(shadows);
+        return new Output(List.copyOf(all), predictions, deadLetters, engineBatches, models, taken, quality, serving,
+                shadow, java.util.Arrays.copyOf(shadowInputs, shadows.size()));
+    }
+
+    private static final int[] NO_SHADOWS = new int[0];
+
+    /**
+     * Classifies the {@code pending} images of the engine slots into {@link #probabilities}: all by the serving
+     * model, or with a canary running, the keys it routes by the candidate and the rest by the serving model,
+     * each group in one engine call.
+     */
+    private void classify(Classifier engine, Candidate trial, List<ConsumerRecord<String, byte[]>> batch, int pending,
+                          List<Integer> engineBatches, List<String> models) {
+        if (trial == null || trial.kind() != ServingModel.Experiment.Kind.CANARY) {
+            java.util.Arrays.fill(onCandidate, 0, pending, false);
+            engine.classify(images, pending, probabilities);
+            engineBatches.add(pending);
+            models.add(engine.version());
+            return;
+        }
+        int served = 0;
+        int tried = 0;
+        for (int k = 0; k < pending; k++) {
+            onCandidate[k] = CanaryRoute.toCandidate(batch.get(positions[k]).key(), trial.percent());
+            if (onCandidate[k]) {
+                candidateImages[tried++] = images[k];
+            } else {
+                servingImages[served++] = images[k];
+            }
+        }
+        if (served > 0) {
+            engine.classify(servingImages, served, servingProbabilities);
+            engineBatches.add(served);
+            models.add(engine.version());
+        }
+        if (tried > 0) {
+            trial.classifier().classify(candidateImages, tried, candidateProbabilities);
+            engineBatches.add(tried);
+            models.add(trial.classifier().version());
+        }
+        int s = 0;
+        int c = 0;
+        for (int k = 0; k < pending; k++) {
+            float[] from = onCandidate[k] ? candidateProbabilities : servingProbabilities;
+            int at = (onCandidate[k] ? c++ : s++) * Classifier.CLASSES;
+            System.arraycopy(from, at, probabilities, k * Classifier.CLASSES, Classifier.CLASSES);
+        }
+        java.util.Arrays.fill(servingImages, 0, served, null);
+        java.util.Arrays.fill(candidateImages, 0, tried, null);
     }
 
     /** A copy of engine slot {@code k}: the 28×28 the model saw and its ten probabilities. */

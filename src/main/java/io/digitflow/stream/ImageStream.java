@@ -62,6 +62,9 @@ public class ImageStream {
     private final StreamTap tap;
     /** Used by the inference thread only. */
     private final FollowingClassifier classifier;
+    /** The inference thread's classifier for the experiment's candidate, when one runs. */
+    private final FollowingClassifier candidate;
+    private final long shadowMaxLagMs;
     private final String dlqTopic;
     private final int maxRecordBytes;
     private final RecordBounds bounds;
@@ -76,6 +79,9 @@ public class ImageStream {
         this.models = models;
         this.tap = tap;
         this.classifier = followServingModel();
+        this.candidate = new FollowingClassifier(() -> models.experiment()
+                .map(e -> e.candidate().prototype()), () -> new IllegalStateException("no experiment runs"));
+        this.shadowMaxLagMs = config.shadow().maxLag().toMillis();
         this.output = output;
         this.metrics = metrics;
         this.ownership = ownership;
@@ -103,7 +109,7 @@ public class ImageStream {
         }
         List<ConsumerRecord<String, byte[]>> list = admitted.records();
         long start = System.nanoTime();
-        BatchProcessor.Output out = processor.process(list, this::classifier);
+        BatchProcessor.Output out = processor.process(list, this::classifier, this::candidate);
         metrics.batch(out, list.size(), System.nanoTime() - start);
         return send.send(batch, admitted, out);
     }
@@ -124,7 +130,8 @@ public class ImageStream {
             throws InterruptedException {
         List<ConsumerRecord<String, byte[]>> list = admitted.records();
         inFlight.acquire();
-        output.sendAll(out.records(), (index, refusal) -> refused(list.get(index), out.records().get(index), refusal))
+        output.sendAll(out.records(), (index, refusal) -> refused(list.get(out.inputIndex(index)),
+                        out.records().get(index), refusal))
                 .whenComplete((ok, error) -> {
             inFlight.release();
             if (error != null) {
@@ -157,7 +164,7 @@ public class ImageStream {
                         .orElseThrow(() -> new IllegalStateException("records polled before any assignment"));
                 List<ConsumerRecord<String, byte[]>> list = admitted.records();
                 output.sendInTransaction(out.records(), offsets, group,
-                        (index, refusal) -> refused(list.get(index), out.records().get(index), refusal));
+                        (index, refusal) -> refused(list.get(out.inputIndex(index)), out.records().get(index), refusal));
             }
         } catch (RuntimeException e) {
             ownership.completed(admitted, false);
@@ -270,7 +277,8 @@ public class ImageStream {
     /** A batch processor as this replica's settings make it; {@code tap} null for one nobody watches. */
     private BatchProcessor processor(StreamTap tap) {
         return new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,
-                config.batch().maxSize(), config.topics().predictions(), config.topics().deadLetters(), tap,
+                config.batch().maxSize(), config.topics().predictions(), config.topics().shadowPredictions(),
+                config.topics().deadLetters(), tap,
                 config.output().cloudEvents() ? new CloudEventHeaders(config.consumerGroup()) : null);
     }
 
@@ -278,6 +286,20 @@ public class ImageStream {
     private FollowingClassifier followServingModel() {
         return new FollowingClassifier(() -> models.active().map(ServingModel.Active::prototype),
                 () -> new IllegalStateException("no model loaded"));
+    }
+
+    /**
+     * The experiment for the next engine batch, with the inference thread's own classifier of its candidate;
+     * null when none runs (the candidate's classifier is then closed).
+     */
+    private BatchProcessor.Candidate candidate() {
+        ServingModel.Experiment experiment = models.experiment().orElse(null);
+        if (experiment == null) {
+            candidate.close();
+            return null;
+        }
+        Classifier mine = candidate.get(experiment.candidate().prototype());
+        return new BatchProcessor.Candidate(experiment.kind(), mine, experiment.percent(), shadowMaxLagMs);
     }
 
     /** The inference thread's classifier for the serving model; replaced when the model changes. */

@@ -31,7 +31,10 @@ public class StreamMetrics {
     private final DeadLetterRate deadLetterRate;
     private final LiveQuality quality;
 
-    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate, LiveQuality quality) {
+    private final ShadowScores shadow;
+
+    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate, LiveQuality quality, ShadowScores shadow) {
+        this.shadow = shadow;
         this.deadLetterRate = deadLetterRate;
         this.quality = quality;
         recordsIn = Counter.builder("digitflow.records.in").description("Image records consumed").register(registry);
@@ -57,7 +60,8 @@ public class StreamMetrics {
         deadLetterRate.record(records, records - output.predictions());
         output.engineBatches().forEach(engineBatch::record);
         inference.record(Duration.ofNanos(processingNanos));
-        quality.record(output.quality(), output.models().isEmpty() ? null : output.models().get(output.models().size() - 1));
+        quality.record(output.quality(), output.serving());
+        shadow.record(output.shadow());
     }
 
     /**

@@ -41,6 +41,20 @@ class CommandParserTest {
         assertThat(parse("k-10", "{\"command\":\"rollback\"}").version()).isEmpty();
     }
 
+    @Test
+    void experimentsNameTheirCandidateAndACanaryItsShare() throws Exception {
+        ControlCommand canary = parse("c1", "{\"command\":\"canary\",\"version\":\"v2\",\"percent\":20}");
+        assertThat(canary.type()).isEqualTo(ControlCommand.Type.CANARY);
+        assertThat(canary.version()).contains("v2");
+        assertThat(canary.percent()).isEqualTo(20);
+        assertThat(parse("c2", "{\"command\":\"canary\",\"version\":\"off\"}").version()).contains(ControlCommand.OFF);
+        assertThat(parse("s1", "{\"command\":\"shadow\",\"version\":\"v2\"}").type())
+                .isEqualTo(ControlCommand.Type.SHADOW);
+        assertThat(parse("p1", "{\"command\":\"promote\"}").version()).isEmpty();
+        assertThat(parse("r1", "{\"command\":\"retrain\",\"promote\":false}").promote()).isFalse();
+        assertThat(parse("r2", "{\"command\":\"retrain\"}").promote()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "not json at all | not JSON",
@@ -56,7 +70,12 @@ class CommandParserTest {
             "{\"requestId\":\"x\",\"command\":\"retrain\",\"learningRate\":-0.1} | \"learningRate\" must be a number in (0, 1]",
             "{\"requestId\":\"x\",\"command\":\"retrain\",\"includeLabeled\":\"yes\"} | \"includeLabeled\" must be true or false",
             "{\"requestId\":\"x\",\"command\":\"retrain\",\"epoch\":1} | unknown field \"epoch\"",
-            "{\"requestId\":\"x\",\"command\":\"promote\"} | promote needs a \"version\"",
+            "{\"requestId\":\"x\",\"command\":\"shadow\"} | shadow needs a \"version\" (or \"off\")",
+            "{\"requestId\":\"x\",\"command\":\"canary\",\"version\":\"v2\"} | canary needs \"percent\", an integer from 1 to 99, got none",
+            "{\"requestId\":\"x\",\"command\":\"canary\",\"version\":\"v2\",\"percent\":0} | an integer from 1 to 99, got 0",
+            "{\"requestId\":\"x\",\"command\":\"canary\",\"version\":\"v2\",\"percent\":12.5} | an integer from 1 to 99, got 12.5",
+            "{\"requestId\":\"x\",\"command\":\"shadow\",\"version\":\"v2\",\"percent\":5} | \"percent\" is only for canary",
+            "{\"requestId\":\"x\",\"command\":\"promote\",\"promote\":true} | only for retrain",
             "{\"requestId\":\"x\",\"command\":\"promote\",\"version\":\"../../etc\"} | \"version\" must be a model version",
     })
     void malformedCommandsAreRejectedWithTheirReason(String json, String reason) {

@@ -60,6 +60,8 @@ class ControlCommandsTest {
     @Inject
     io.digitflow.registry.ModelFollower follower;
     @Inject
+    io.digitflow.stream.ShadowScores shadowScores;
+    @Inject
     io.digitflow.config.DigitflowConfig config;
     @Inject
     @io.smallrye.common.annotation.Identifier("default-kafka-broker")
@@ -99,7 +101,7 @@ class ControlCommandsTest {
                 (proxy, method, args) -> method.getName().equals("control") ? signedControl : method.invoke(config, args));
         EventPublisher broken = new EventPublisher(kafka, config);
         broken.close();
-        ControlHandler isolated = new ControlHandler(signed, broken, retrainer, promotions, follower, models, kafka);
+        ControlHandler isolated = new ControlHandler(signed, broken, retrainer, promotions, follower, models, shadowScores, kafka);
         try {
             byte[] value = "{\"requestId\":\"closed-1\",\"command\":\"retrain\",\"epochs\":1}".getBytes(UTF_8);
             CommandSignature signature = new CommandSignature(secret, Duration.ofMinutes(5), java.time.Clock.systemUTC());

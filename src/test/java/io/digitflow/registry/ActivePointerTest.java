@@ -25,4 +25,21 @@ class ActivePointerTest {
                 .isEqualTo("{\"version\":\"v3\",\"history\":[\"v1\",\"v2\"]}");
         assertThat(ModelRecords.pointer(ModelRecords.pointer(pointer))).isEqualTo(pointer);
     }
+
+    @Test
+    void anExperimentTravelsInThePointerAndEndsWithAPromotionOrARollback() throws Exception {
+        ActivePointer shadowing = new ActivePointer("v2", List.of("v1")).withShadow("v3");
+        assertThat(shadowing.candidate()).contains("v3");
+        assertThat(ModelRecords.pointer(ModelRecords.pointer(shadowing))).isEqualTo(shadowing);
+        ActivePointer canary = shadowing.withCanary(new ActivePointer.Canary("v3", 20));
+        assertThat(canary.shadow()).isNull();
+        assertThat(new String(ModelRecords.pointer(canary), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"version\":\"v2\",\"history\":[\"v1\"],\"canary\":{\"version\":\"v3\",\"percent\":20}}");
+        assertThat(canary.promote("v3")).isEqualTo(new ActivePointer("v3", List.of("v1", "v2")));
+        assertThat(canary.rollback().orElseThrow().candidate()).isEmpty();
+        assertThat(canary.withShadow(null).candidate()).isEmpty();
+        // A pointer written before experiments existed still reads.
+        assertThat(ModelRecords.pointer("{\"version\":\"v2\",\"history\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .candidate()).isEmpty();
+    }
 }

@@ -189,6 +189,11 @@ class ModelTroubleTest {
         sendPointer("{\"version\":\"v\\u0000x\",\"history\":[]}".getBytes(UTF_8), signer);
         sendPointer("{\"version\":\"v1\",\"history\":[\"../../etc\"]}".getBytes(UTF_8), signer);
         sendPointer("null".getBytes(UTF_8), signer);
+        // Experiments: a candidate outside the store, a share no canary can have, the serving version itself.
+        sendPointer(("{\"version\":\"" + serving + "\",\"history\":[],\"shadow\":\"../victim\"}").getBytes(UTF_8), signer);
+        sendPointer(("{\"version\":\"" + serving + "\",\"history\":[],\"canary\":{\"version\":\"v9\",\"percent\":100}}")
+                .getBytes(UTF_8), signer);
+        sendPointer(("{\"version\":\"" + serving + "\",\"history\":[],\"shadow\":\"" + serving + "\"}").getBytes(UTF_8), signer);
         sendPointer(null, null);
         List<JsonNode> refusals = new ControlClient(bootstrap, PREFIX).eventsUntil(ModelFollower.SWAP_EVENTS,
                 // Each replica reads in order: the refusals of the last record mean all others were handled.
@@ -197,7 +202,11 @@ class ModelTroubleTest {
         assertThat(refusals.stream().map(e -> e.path("message").asText()).filter(m -> m.contains("refused pointer")))
                 .anySatisfy(m -> assertThat(m).contains("../victim").contains("is not a version name"))
                 .anySatisfy(m -> assertThat(m).contains("no version"))
+                .anySatisfy(m -> assertThat(m).contains("canary percent 100 is not from 1 to 99"))
+                .anySatisfy(m -> assertThat(m).contains("candidate " + serving + " is the serving version"))
                 .anySatisfy(m -> assertThat(m).contains("no value"));
+        assertThat(models.experiment()).isEmpty();
+        assertThat(secondModels.experiment()).isEmpty();
         assertThat(victim.resolve("data")).hasContent("keep me");
         try (var siblings = Files.list(secondHome)) {
             assertThat(siblings.map(p -> p.getFileName().toString())).isSubsetOf("victim", "models");

@@ -19,15 +19,21 @@ import java.util.Map;
  */
 public class ServingTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Argument value of {@value #HOME_ARG} that gives the test class a home of its own. */
+    public static final String OWN_HOME = "own";
+    private static final String HOME_ARG = "home";
+
     private String prefix;
+    private boolean ownHome;
     private final Map<String, String> overrides = new java.util.HashMap<>();
 
     @Override
     public void init(Map<String, String> initArgs) {
         prefix = initArgs.getOrDefault("prefix", "test");
         // Every other argument is a configuration override for this test class.
+        ownHome = OWN_HOME.equals(initArgs.get(HOME_ARG));
         initArgs.forEach((k, v) -> {
-            if (!k.equals("prefix")) {
+            if (!k.equals("prefix") && !k.equals(HOME_ARG)) {
                 overrides.put(k, v);
             }
         });
@@ -40,13 +46,14 @@ public class ServingTestResource implements QuarkusTestResourceLifecycleManager 
             TopicSetup.ensure(admin, List.of(
                     new TopicSpec(prefix + ".images", 3, Map.of()),
                     new TopicSpec(prefix + ".predictions", 3, Map.of()),
+                    new TopicSpec(prefix + ".predictions.shadow", 3, Map.of()),
                     new TopicSpec(prefix + ".images.dlq", 1, Map.of())), Duration.ofSeconds(30));
             TopicSetup.ensure(admin, controlTopics(prefix), Duration.ofSeconds(30));
         }
-        TestModels.ensure();
+        java.nio.file.Path model = TestModels.ensure();
         Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "kafka.bootstrap.servers", bootstrap,
-                "digitflow.home", TestModels.HOME.toString(),
+                "digitflow.home", (ownHome ? ownHome(model) : TestModels.HOME).toString(),
                 "digitflow.topics.images", prefix + ".images",
                 "digitflow.topics.predictions", prefix + ".predictions",
                 "digitflow.topics.dead-letters", prefix + ".images.dlq",
@@ -57,8 +64,36 @@ public class ServingTestResource implements QuarkusTestResourceLifecycleManager 
         config.put("digitflow.topics.models", prefix + ".models");
         config.put("digitflow.topics.events", prefix + ".events");
         config.put("digitflow.topics.labeled", prefix + ".labeled");
+        config.put("digitflow.topics.shadow-predictions", prefix + ".predictions.shadow");
         config.putAll(overrides);
         return config;
+    }
+
+    /**
+     * A fresh home beside the shared one holding only the test model: for a test class that publishes models,
+     * which its model follower stores in its home, where every later test class would otherwise serve the newest.
+     */
+    private java.nio.file.Path ownHome(java.nio.file.Path model) {
+        java.nio.file.Path home = TestModels.HOME.resolveSibling(TestModels.HOME.getFileName() + "-" + prefix);
+        try {
+            if (java.nio.file.Files.exists(home)) {
+                try (var walk = java.nio.file.Files.walk(home)) {
+                    for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+            java.nio.file.Path target = home.resolve("models").resolve(model.getFileName());
+            java.nio.file.Files.createDirectories(target);
+            try (var files = java.nio.file.Files.list(model)) {
+                for (java.nio.file.Path file : files.toList()) {
+                    java.nio.file.Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(home + ": cannot make the test's own home", e);
+        }
+        return home;
     }
 
     /** The control, models, events and labelled topics of a test prefix, shaped like the real ones. */
