@@ -126,7 +126,13 @@ public class ControlHandler {
             switch (command.type()) {
                 case RETRAIN -> retrain(command, origin);
                 case PROMOTE -> pointed(command, promotions.promotion(command.version()), origin);
-                case SHADOW, CANARY -> pointed(command, promotions.experiment(command), origin);
+                case SHADOW, CANARY -> {
+                    ActivePointer next = promotions.experiment(command);
+                    if (next.shadow() != null) {
+                        requireShadowTopic();
+                    }
+                    pointed(command, next, origin);
+                }
                 case ROLLBACK -> pointed(command, promotions.rollbackTo(command.version()), origin);
                 case STATUS -> events.publish(command, ControlEvent.DONE, "status", status(), origin);
                 case CANCEL -> {
@@ -184,6 +190,30 @@ public class ControlHandler {
         details.put("history", pointer.history());
         events.publish(command, ControlEvent.DONE, "active is now " + pointer.version() + ", experiment " + experiment,
                 details, origin);
+    }
+
+    /**
+     * A shadow writes to its own topic from every replica's inference thread: a topic that does not exist (where
+     * the broker does not create topics) or takes smaller records than the outputs would stop every stream, so
+     * the command is refused instead.
+     */
+    private void requireShadowTopic() throws CommandRejected.Reason {
+        String topic = config.topics().shadowPredictions();
+        try (org.apache.kafka.clients.admin.Admin admin = ClientFactory.of(kafka).admin("digitflow-shadow-topic", Map.of())) {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            io.digitflow.stream.OutputLimits.check(admin, List.of(topic), config.output().maxRequestBytes(),
+                    java.time.Duration.ofSeconds(10));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CommandRejected.Reason("topic " + topic + " (digitflow.topics.shadow-predictions) cannot be used: "
+                    + e.getCause().getMessage() + "; create it with as many partitions as the images topic");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new CommandRejected.Reason("the broker did not describe topic " + topic + " within 10 s");
+        } catch (io.digitflow.StartupFailure e) {
+            throw new CommandRejected.Reason(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandRejected.Reason("interrupted");
+        }
     }
 
     private Map<String, Object> status() {

@@ -86,6 +86,15 @@ class ShadowAndCanaryTest {
     ModelPublisher publisher;
     @Inject
     DigitflowConfig config;
+    @Inject
+    EventPublisher events;
+    @Inject
+    Retrainer retrainer;
+    @Inject
+    Promotions promotions;
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
     @TestHTTPResource("/q/metrics")
     URI metrics;
 
@@ -109,6 +118,21 @@ class ShadowAndCanaryTest {
         assertThat(early.path("status").asText()).isEqualTo("rejected");
         assertThat(early.path("message").asText()).contains("live gate", "shadowed on 0 records", "fewer than 1500",
                 "digitflow.training.min-shadow-records");
+
+        // A shadow topic that does not exist would stop every stream at its first shadow record: refused.
+        ControlHandler missingTopic = new ControlHandler(withShadowTopic("exp.no-such-topic"), events, retrainer,
+                promotions, follower, models, shadowScores, kafka);
+        try {
+            byte[] value = ("{\"requestId\":\"exp-shadow-nowhere\",\"command\":\"shadow\",\"version\":\""
+                    + candidate + "\"}").getBytes(UTF_8);
+            missingTopic.handle(new ConsumerRecord<>("exp.control", 0, 900_001, "exp-shadow-nowhere", value));
+        } finally {
+            missingTopic.close();
+        }
+        JsonNode nowhere = control.outcome("exp-shadow-nowhere", COMMAND).get(0);
+        assertThat(nowhere.path("status").asText()).isEqualTo("rejected");
+        assertThat(nowhere.path("message").asText()).contains("exp.no-such-topic", "digitflow.topics.shadow-predictions");
+        assertThat(models.experiment()).isEmpty();
 
         JsonNode shadow = control.run("exp-shadow", "{\"command\":\"shadow\",\"version\":\"" + candidate + "\"}", COMMAND);
         assertThat(shadow.path("status").asText()).as(shadow.toString()).isEqualTo("done");
@@ -228,6 +252,17 @@ class ShadowAndCanaryTest {
             }
             return out;
         }
+    }
+
+    /** This service's settings with another shadow topic. */
+    private DigitflowConfig withShadowTopic(String topic) {
+        DigitflowConfig.Topics topics = (DigitflowConfig.Topics) java.lang.reflect.Proxy.newProxyInstance(
+                DigitflowConfig.class.getClassLoader(), new Class<?>[] {DigitflowConfig.Topics.class},
+                (proxy, method, args) -> method.getName().equals("shadowPredictions") ? topic
+                        : method.invoke(config.topics(), args));
+        return (DigitflowConfig) java.lang.reflect.Proxy.newProxyInstance(DigitflowConfig.class.getClassLoader(),
+                new Class<?>[] {DigitflowConfig.class},
+                (proxy, method, args) -> method.getName().equals("topics") ? topics : method.invoke(config, args));
     }
 
     /** This service's settings with another live-gate agreement. */
