@@ -3,6 +3,8 @@
 #   1. drain a backlog of N raw MNIST images with each engine in ENGINES: auto (the native kernel),
 #      nd4j, and constant (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
 #   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles;
+#      SHADOW=yes: each engine but constant drains with a shadow candidate scoring every batch too (a
+#      1-epoch retrain published without promotion, then `control shadow`), to measure what shadow costs;
 #   3. FIRST_PHASE=yes: the first burst of FIRST images at full speed, sent as soon as a fresh service's
 #      readiness is UP: how fast it is from the start (JIT, engine and clients warmed or not).
 # Usage: bench/e2e.sh            (N=200000 RATE=2000 STEADY=60000 by default)
@@ -18,6 +20,7 @@ STEADY_ENGINE=${STEADY_ENGINE:-auto}
 STEADY_PHASE=${STEADY_PHASE:-yes}
 FIRST_PHASE=${FIRST_PHASE:-no}
 FIRST=${FIRST:-1000}
+SHADOW=${SHADOW:-no}
 # Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
 SERVE_OPTS=${SERVE_OPTS:-}
 # CONSOLE=yes: a console page follows the live stream (/console/stream) while the service drains,
@@ -50,16 +53,48 @@ open_console() {
   pids+=($!)
 }
 
+# Publishes a 1-epoch candidate and shadows it, through a service started for that and stopped again: the
+# drain's service then starts with the shadow in the models topic's pointer, as every replica would.
+# Both services use a copy of the home's models: a published candidate is stored in the home's model folder,
+# where a later run would serve it as the newest model.
+shadow_candidate() {
+  local home="$work/home-$1"
+  mkdir -p "$home"
+  cp -r "${DIGITFLOW_HOME:-$HOME/.digitflow}/models" "$home/"
+  SERVE_ENV_RUN="DIGITFLOW_HOME=$home"
+  start "serve-$1-setup" "digitflow serving" \
+    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV $SERVE_ENV_RUN java $(serve_opts "$1") \
+    -Ddigitflow.training.min-accuracy=0.9 -Ddigitflow.training.cpu-share=1 -jar target/quarkus-app/quarkus-run.jar serve
+  local setup=${pids[-1]} version outcome
+  outcome=$("${app[@]}" control retrain --epochs 1 --no-labeled --no-promote "${client[@]}" || true)
+  version=$(echo "$outcome" | sed -n 's/.*model \(v[0-9-]*\) published, not promoted.*/\1/p')
+  [ -n "$version" ] || { echo "the retrain published no candidate: $outcome" >&2; return 1; }
+  "${app[@]}" control shadow "$version" "${client[@]}" | tail -1
+  kill "$setup"; wait "$setup" 2>/dev/null || true
+}
+
 for engine in $ENGINES; do
-  echo "== backlog of $N images, engine $engine"
+  shadowed=no
+  [ "$SHADOW" = yes ] && [ "$engine" != constant ] && shadowed=yes
+  echo "== backlog of $N images, engine $engine$([ $shadowed = yes ] && echo ', with a shadow candidate')"
   fresh_broker "$engine"
+  # A backlog is old by definition: the shadow must not skip it as a stream that is behind.
+  SERVE_OPTS_RUN=
+  SERVE_ENV_RUN=
+  if [ $shadowed = yes ]; then
+    shadow_candidate "$engine"
+    SERVE_OPTS_RUN="-Ddigitflow.shadow.max-lag=1h -Dquarkus.http.port=$((PORT + 4))"
+  fi
   "${app[@]}" send --mnist-test --count "$N" "${client[@]}" | tail -1
   start "watch-$engine" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
   watcher=${pids[-1]}
   if [ "$CONSOLE" = yes ]; then open_console "$engine"; fi
   start "serve-$engine" "digitflow serving" \
-    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$engine") -jar target/quarkus-app/quarkus-run.jar serve
+    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV $SERVE_ENV_RUN java $(serve_opts "$engine") $SERVE_OPTS_RUN -jar target/quarkus-app/quarkus-run.jar serve
   wait "$watcher" || true
+  if [ $shadowed = yes ]; then
+    curl -s "http://127.0.0.1:$((PORT + 4))/q/metrics" | grep -E '^digitflow_shadow_(records|skipped)_total|^digitflow_shadow_agreement' | sed 's/^/  /'
+  fi
   sed -n '/^Summary/,$p' "$work/watch-$engine.log"
   grep -h "^CPU" "$work/watch-$engine.log" || true
   if [ "$CONSOLE" = yes ]; then echo "  console: $(grep -c '^event: tick' "$work/console-$engine.log" || true) ticks received"; fi

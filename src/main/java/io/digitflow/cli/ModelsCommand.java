@@ -69,10 +69,25 @@ public class ModelsCommand implements Callable<Integer> {
         out.printf("%-22s %-14s %-8s %s%n", "VERSION", "TEST ACCURACY", "EPOCHS", "");
         versions.forEach((version, metadata) -> out.printf("%-22s %-14.4f %-8d %s%n", version,
                 metadata.testAccuracy(), metadata.hyperparameters().epochs(),
-                pointer.map(p -> p.version().equals(version) ? "active" : p.history().contains(version)
-                        ? "served before" : "").orElse("")));
+                pointer.map(p -> role(p, version)).orElse("")));
         pointer.ifPresent(p -> out.println("Active: " + p.version() + (p.history().isEmpty() ? ""
-                : " (rollback returns to " + p.history().get(p.history().size() - 1) + ")")));
+                : " (rollback returns to " + p.history().get(p.history().size() - 1) + ")")
+                + (p.shadow() != null ? "; shadow " + p.shadow() : "")
+                + (p.canary() != null ? "; canary " + p.canary().version() + " on " + p.canary().percent() + " % of keys" : "")));
         return 0;
+    }
+
+    /** What a version is to the pointer: active, under experiment, served before, or nothing. */
+    static String role(ActivePointer pointer, String version) {
+        if (pointer.version().equals(version)) {
+            return "active";
+        }
+        if (version.equals(pointer.shadow())) {
+            return "shadow";
+        }
+        if (pointer.canary() != null && version.equals(pointer.canary().version())) {
+            return "canary " + pointer.canary().percent() + " %";
+        }
+        return pointer.history().contains(version) ? "served before" : "";
     }
 }

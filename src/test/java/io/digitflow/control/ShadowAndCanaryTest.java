@@ -161,6 +161,10 @@ class ShadowAndCanaryTest {
         assertThat(prometheus).contains("digitflow_shadow_records_total{version=\"" + candidate + "\"} " + SHADOWED + ".0",
                 "digitflow_shadow_agreement{version=\"" + candidate + "\"}",
                 "digitflow_shadow_accuracy{model=\"candidate\",version=\"" + candidate + "\"}");
+        // The dashboard's shadow panels query series that exist now.
+        assertThat(io.digitflow.support.DeployedQueries.matching("\\bdigitflow_shadow_[a-z_]+"))
+                .contains("digitflow_shadow_records_total", "digitflow_shadow_accuracy")
+                .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
 
         // Each replica reports its figures on the events topic, under request id "shadow".
         List<JsonNode> reports = control.eventsUntil(SwapReports.SHADOW_EVENTS, kept -> kept.stream()
