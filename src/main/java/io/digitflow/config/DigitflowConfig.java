@@ -255,6 +255,17 @@ public interface DigitflowConfig {
         /** Model versions with live-accuracy series kept; the oldest are dropped beyond this. */
         @WithDefault("16")
         int maxModelSeries();
+
+        /**
+         * Recent predictions (key, model, digit) each replica keeps to join with labels arriving later on the
+         * labelled topic, for live accuracy; 0 turns the join off. About 100 bytes each.
+         */
+        @WithDefault("100000")
+        int labelJoinKeys();
+
+        /** How long after its prediction a label on the labelled topic still counts. */
+        @WithDefault("10m")
+        Duration labelJoinWindow();
     }
 
     /** The predictions and dead letters the service writes. */

@@ -36,6 +36,22 @@ public final class TopicReader {
         return partitions;
     }
 
+    /**
+     * Assigns all partitions of {@code topic} to {@code consumer} at their current end (positions fetched now, so
+     * records written from here on are read); false when the topic does not exist.
+     */
+    public static boolean assignAtEnd(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return true;
+    }
+
     /** Polls the assigned {@code partitions} up to their current end offsets; later records are left for later. */
     public static void catchUp(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
                                Consumer<ConsumerRecord<String, byte[]>> each) {

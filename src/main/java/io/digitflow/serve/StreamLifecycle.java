@@ -43,14 +43,17 @@ public class StreamLifecycle {
     private final ClusterProbe clusterProbe;
     private final Delivery delivery;
     private final ImageStream stream;
+    private final io.digitflow.stream.LabelJoin labels;
 
     private final Map<String, Object> kafka;
 
     public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica,
-                           ClusterProbe clusterProbe, Delivery delivery, ImageStream stream) {
+                           ClusterProbe clusterProbe, Delivery delivery, ImageStream stream,
+                           io.digitflow.stream.LabelJoin labels) {
         this.stream = stream;
+        this.labels = labels;
         this.clusterProbe = clusterProbe;
         this.delivery = delivery;
         this.kafka = kafka;
@@ -100,6 +103,7 @@ public class StreamLifecycle {
             Log.infof("Warmed up the data path: %s (digitflow.serve.warm-up)", stream.warmedUp().orElse(""));
         }
         images.resume();
+        labels.start();
     }
 
     /**

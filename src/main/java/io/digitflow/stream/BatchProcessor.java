@@ -233,7 +233,7 @@ public final class BatchProcessor {
                     int digit = Classifier.argmax(probabilities, k);
                     Header label = input.headers().lastHeader(StreamTap.LABEL_HEADER);
                     int truth = label == null ? -1 : QualityTally.label(label.value());
-                    quality.prediction(version, digit, probabilities[k * Classifier.CLASSES + digit], truth);
+                    quality.prediction(input.key(), version, digit, probabilities[k * Classifier.CLASSES + digit], truth);
                     if (shadowing) {
                         int theirs = Classifier.argmax(shadowProbabilities, k);
                         shadow.scored(trial.classifier().version(), digit, theirs, truth);

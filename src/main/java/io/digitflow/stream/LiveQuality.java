@@ -178,6 +178,11 @@ public class LiveQuality {
         }
     }
 
+    /** One prediction of {@code version} whose label came later, on the labelled topic ({@link LabelJoin}). */
+    synchronized void labelled(String version, boolean correct) {
+        accuracyOf(version).add(1, correct ? 1 : 0);
+    }
+
     private void restartWindow(String version) {
         windowVersion = version;
         windowReference = reference.apply(version).orElse(null);
@@ -250,7 +255,7 @@ public class LiveQuality {
 
         Accuracy(MeterRegistry registry, String version) {
             labeledCount = Counter.builder("digitflow.live.labeled").tag("model", version)
-                    .description("Predictions of records whose label header names the true digit").register(registry);
+                    .description("Predictions whose true digit is known: from the record's label header, or a record of the labelled topic with the same key").register(registry);
             correctCount = Counter.builder("digitflow.live.correct").tag("model", version)
                     .description("Labelled predictions that were right").register(registry);
             meters.add(labeledCount);

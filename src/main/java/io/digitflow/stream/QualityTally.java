@@ -17,6 +17,10 @@ final class QualityTally {
 
     private byte[] digits = new byte[256];
     private float[] confidences = new float[256];
+    /** Per prediction, for {@link LabelJoin}: the record's key, the model that answered, whether a header labelled it. */
+    private String[] keys = new String[256];
+    private String[] models = new String[256];
+    private boolean[] headerLabelled = new boolean[256];
     private int count;
     private final String[] versions = new String[MAX_VERSIONS];
     private final int[] labeled = new int[MAX_VERSIONS];
@@ -24,6 +28,8 @@ final class QualityTally {
     private int versionCount;
 
     void reset() {
+        Arrays.fill(keys, 0, count, null);
+        Arrays.fill(models, 0, count, null);
         count = 0;
         Arrays.fill(versions, 0, versionCount, null);
         Arrays.fill(labeled, 0, versionCount, 0);
@@ -35,13 +41,19 @@ final class QualityTally {
      * One prediction of {@code version}: {@code label} is the true digit from the input's label header, or
      * -1 when it carries none.
      */
-    void prediction(String version, int digit, float confidence, int label) {
+    void prediction(String key, String version, int digit, float confidence, int label) {
         if (count == digits.length) {
             digits = Arrays.copyOf(digits, count * 2);
             confidences = Arrays.copyOf(confidences, count * 2);
+            keys = Arrays.copyOf(keys, count * 2);
+            models = Arrays.copyOf(models, count * 2);
+            headerLabelled = Arrays.copyOf(headerLabelled, count * 2);
         }
         digits[count] = (byte) digit;
         confidences[count] = confidence;
+        keys[count] = key;
+        models[count] = version;
+        headerLabelled[count] = label >= 0;
         count++;
         if (label >= 0) {
             int slot = slot(version);
@@ -75,6 +87,18 @@ final class QualityTally {
 
     float confidence(int i) {
         return confidences[i];
+    }
+
+    String key(int i) {
+        return keys[i];
+    }
+
+    String model(int i) {
+        return models[i];
+    }
+
+    boolean headerLabelled(int i) {
+        return headerLabelled[i];
     }
 
     int versionCount() {

@@ -32,9 +32,12 @@ public class StreamMetrics {
     private final LiveQuality quality;
 
     private final ShadowScores shadow;
+    private final LabelJoin labels;
 
-    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate, LiveQuality quality, ShadowScores shadow) {
+    public StreamMetrics(MeterRegistry registry, DeadLetterRate deadLetterRate, LiveQuality quality, ShadowScores shadow,
+                         LabelJoin labels) {
         this.shadow = shadow;
+        this.labels = labels;
         this.deadLetterRate = deadLetterRate;
         this.quality = quality;
         recordsIn = Counter.builder("digitflow.records.in").description("Image records consumed").register(registry);
@@ -62,6 +65,7 @@ public class StreamMetrics {
         inference.record(Duration.ofNanos(processingNanos));
         quality.record(output.quality(), output.serving());
         shadow.record(output.shadow());
+        labels.record(output.quality());
     }
 
     /**

@@ -30,13 +30,13 @@ class LiveQualityTest {
     void liveAccuracyPerModelVersionFromLabelledPredictionsOnly() {
         LiveQuality quality = quality(Map.of());
         QualityTally tally = new QualityTally();
-        tally.prediction("v1", 7, 0.99f, 7);
-        tally.prediction("v1", 3, 0.60f, 5);
-        tally.prediction("v1", 2, 0.95f, -1);
-        tally.prediction("v2", 1, 0.97f, 1);
+        tally.prediction(null, "v1", 7, 0.99f, 7);
+        tally.prediction(null, "v1", 3, 0.60f, 5);
+        tally.prediction(null, "v1", 2, 0.95f, -1);
+        tally.prediction(null, "v2", 1, 0.97f, 1);
         quality.record(tally, "v2");
         tally.reset();
-        tally.prediction("v1", 4, 0.91f, 4);
+        tally.prediction(null, "v1", 4, 0.91f, 4);
         quality.record(tally, "v2");
 
         assertThat(quality.accuracy("v1")).hasValueSatisfying(a -> assertThat(a).isCloseTo(2.0 / 3, within(1e-12)));
@@ -56,7 +56,7 @@ class LiveQualityTest {
         LiveQuality quality = quality(Map.of("digitflow.monitoring.drift-window", "1000"));
         QualityTally tally = new QualityTally();
         for (int i = 0; i < 1000; i++) {
-            tally.prediction("v1", i % 10, 0.99f, -1);
+            tally.prediction(null, "v1", i % 10, 0.99f, -1);
         }
         quality.record(tally, "v1");
         assertThat(quality.drift()).hasValueSatisfying(d -> assertThat(d).isCloseTo(0, within(1e-9)));
@@ -64,7 +64,7 @@ class LiveQualityTest {
 
         tally.reset();
         for (int i = 0; i < 1000; i++) {
-            tally.prediction("v1", 7, 0.99f, -1);
+            tally.prediction(null, "v1", 7, 0.99f, -1);
         }
         quality.record(tally, "v1");
         // The window holds the last 1,000 predictions: all sevens, 0.9 away from uniform.
@@ -79,13 +79,13 @@ class LiveQualityTest {
         LiveQuality quality = quality(Map.of());
         QualityTally tally = new QualityTally();
         for (int i = 0; i < 500; i++) {
-            tally.prediction("v1", 7, 0.99f, -1);
+            tally.prediction(null, "v1", 7, 0.99f, -1);
         }
         quality.record(tally, "v1");
         assertThat(quality.driftAlarm()).isTrue();
 
         tally.reset();
-        tally.prediction("constant", 0, 1f, -1);
+        tally.prediction(null, "constant", 0, 1f, -1);
         quality.record(tally, "constant");
         assertThat(quality.windowFill()).isEqualTo(1);
         assertThat(quality.drift()).isEmpty();
@@ -98,7 +98,7 @@ class LiveQualityTest {
         LiveQuality quality = quality(Map.of());
         QualityTally tally = new QualityTally();
         for (int i = 0; i < LiveQuality.MIN_DRIFT_SAMPLES - 1; i++) {
-            tally.prediction("v1", 7, 0.99f, -1);
+            tally.prediction(null, "v1", 7, 0.99f, -1);
         }
         quality.record(tally, "v1");
         assertThat(quality.drift()).isEmpty();
@@ -110,7 +110,7 @@ class LiveQualityTest {
         QualityTally tally = new QualityTally();
         for (String version : new String[] {"v1", "v2", "v3"}) {
             tally.reset();
-            tally.prediction(version, 1, 0.99f, 1);
+            tally.prediction(null, version, 1, 0.99f, 1);
             quality.record(tally, version);
         }
         assertThat(registry.find("digitflow.live.accuracy").tag("model", "v1").gauge()).isNull();
@@ -124,12 +124,12 @@ class LiveQualityTest {
     void aLaterInstanceOnTheSameRegistryOwnsTheGaugesAndStartsFromZero() {
         LiveQuality first = quality(Map.of());
         QualityTally tally = new QualityTally();
-        tally.prediction("v1", 1, 0.99f, 1);
+        tally.prediction(null, "v1", 1, 0.99f, 1);
         first.record(tally, "v1");
 
         LiveQuality second = quality(Map.of());
         for (int i = 0; i < LiveQuality.MIN_DRIFT_SAMPLES; i++) {
-            tally.prediction("v1", 7, 0.99f, 7);
+            tally.prediction(null, "v1", 7, 0.99f, 7);
         }
         second.record(tally, "v1");
         assertThat(registry.get("digitflow.prediction.drift").gauge().value()).isCloseTo(0.9, within(0.01));

@@ -48,6 +48,8 @@ class StreamEndToEndTest {
     String images;
     @ConfigProperty(name = "digitflow.topics.predictions")
     String predictions;
+    @ConfigProperty(name = "digitflow.topics.labeled")
+    String labeledTopic;
     @Inject
     ServingModel models;
     @TestHTTPResource("/q/health/ready")
@@ -78,9 +80,10 @@ class StreamEndToEndTest {
                 "digitflow_dead_letters_total{reason=\"wrong-length\"", "digitflow_engine_batch_size",
                 "digitflow_latency_seconds", "digitflow_model_active{version=\"" + models.active().orElseThrow().version());
         // The Grafana dashboard and the alert rules of the deployment query only metrics the service exports.
-        java.util.Set<String> queried = deployedQueries("\\b(?:digitflow|kafka)_[a-z_]+");
-        // Live-accuracy series exist per model version once labelled records came: liveAccuracy... checks those.
-        queried.removeIf(metric -> metric.startsWith("digitflow_live_"));
+        java.util.Set<String> queried = io.digitflow.support.DeployedQueries.matching("\\b(?:digitflow|kafka)_[a-z_]+");
+        // Live-accuracy series exist per model version once labelled records came: liveAccuracy... checks those;
+        // shadow series once a shadow ran: ShadowAndCanaryTest checks those.
+        queried.removeIf(metric -> metric.startsWith("digitflow_live_") || metric.startsWith("digitflow_shadow_"));
         assertThat(queried).as("metrics in deploy/grafana/digitflow.json and deploy/compose/alerts.yml").contains("kafka_consumer_fetch_manager_records_lag_max",
                         "digitflow_prediction_drift", "digitflow_predictions_digit_total", "digitflow_dead_letters_alarm")
                 .allSatisfy(metric -> assertThat(prometheus.body()).containsPattern("(?m)^" + metric + "[{ ]"));
@@ -127,22 +130,43 @@ class StreamEndToEndTest {
                 .as("live accuracy vs the accuracy of the same records read from the predictions topic")
                 .isCloseTo(correct / (double) labelled, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(correct / (double) labelled).as("a trained model").isGreaterThan(0.9);
+
+        // Labels that come later, on the labelled topic, keyed like the predictions they label: joined by key.
+        int late = 1_000;
+        Map<String, Integer> lateLabels = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+            for (int i = 0; i < late; i++) {
+                producer.send(new ProducerRecord<>(images, "late-" + i, test.image(i)));
+                lateLabels.put("late-" + i, test.label(i));
+            }
+            producer.flush();
+            List<ConsumerRecord<String, byte[]>> unlabelled = KafkaClients.readUntil(bootstrap, predictions,
+                    r -> lateLabels.containsKey(r.key()), got -> got.size() >= late, Duration.ofMinutes(3));
+            int lateCorrect = 0;
+            for (ConsumerRecord<String, byte[]> record : unlabelled) {
+                lateCorrect += PredictionJson.read(record.value()).digit() == lateLabels.get(record.key()) ? 1 : 0;
+            }
+            for (int i = 0; i < late; i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(LabelJoin.LABEL_HEADER, Integer.toString(test.label(i)).getBytes(UTF_8));
+                producer.send(new ProducerRecord<>(labeledTopic, null, "late-" + i, test.image(i), headers));
+            }
+            // And one for a key nobody predicted.
+            producer.send(new ProducerRecord<>(labeledTopic, "never-predicted", "{\"label\":3}".getBytes(UTF_8)));
+            producer.flush();
+            String joined = org.awaitility.Awaitility.await("labels joined").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                            HttpResponse.BodyHandlers.ofString()).body(),
+                            body -> body.contains("digitflow_live_labels_unmatched_total 1.0")
+                                    && body.contains("digitflow_live_labels_joined_total " + late + ".0"));
+            assertThat(sample(joined, "digitflow_live_labeled_total" + model)).isEqualTo(labelled + late);
+            assertThat(sample(joined, "digitflow_live_correct_total" + model)).isEqualTo(correct + lateCorrect);
+        }
         // Every dashboard panel and alert rule on live accuracy and drift queries a series that exists now.
-        java.util.Set<String> queried = deployedQueries("\\b(?:digitflow_live_[a-z_]+|digitflow_prediction_drift)\\b");
+        java.util.Set<String> queried = io.digitflow.support.DeployedQueries.matching("\\b(?:digitflow_live_[a-z_]+|digitflow_prediction_drift)\\b");
         assertThat(queried).contains("digitflow_prediction_drift", "digitflow_live_accuracy")
                 .allSatisfy(metric -> assertThat(prometheus).containsPattern("(?m)^" + metric + "[{ ]"));
-    }
-
-    /** The metric names matching {@code regex} that the Grafana dashboard and the alert rules in deploy/ query. */
-    private static java.util.Set<String> deployedQueries(String regex) throws java.io.IOException {
-        var matcher = java.util.regex.Pattern.compile(regex)
-                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "grafana", "digitflow.json"))
-                        + java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "compose", "alerts.yml")));
-        java.util.Set<String> queried = new java.util.TreeSet<>();
-        while (matcher.find()) {
-            queried.add(matcher.group());
-        }
-        return queried;
     }
 
     /** The value of one Prometheus sample, {@code series} written exactly as exported. */
