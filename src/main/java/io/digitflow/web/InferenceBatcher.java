@@ -2,6 +2,7 @@ package io.digitflow.web;
 
 import io.digitflow.inference.Classifier;
 import io.digitflow.inference.FollowingClassifier;
+import io.digitflow.stream.CanaryRoute;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import java.util.function.Supplier;
  * caller a retry and this process no memory.
  *
  * <p>The classifier comes from {@code serving} (the serving model's, copied for this thread) and follows it
- * when the model changes; each result names the version that computed it.
+ * when the model changes; each result names the version that computed it. While a canary runs, a request whose
+ * id the canary's key hash picks ({@link CanaryRoute}, as for a record key) is answered by the candidate; the
+ * two groups of a batch are classified in an engine call each.
  */
 final class InferenceBatcher implements AutoCloseable {
 
@@ -35,7 +38,11 @@ final class InferenceBatcher implements AutoCloseable {
         }
     }
 
-    private record Job(byte[][] images, CompletableFuture<Result> result) {
+    /** A canary running: this share of request ids goes to the candidate. */
+    record Canary(Classifier prototype, int percent) {
+    }
+
+    private record Job(byte[][] images, String id, CompletableFuture<Result> result) {
     }
 
     private final int maxBatch;
@@ -48,11 +55,20 @@ final class InferenceBatcher implements AutoCloseable {
     private volatile boolean closed;
     /** Used by the worker thread only. */
     private final FollowingClassifier classifier;
+    private final FollowingClassifier candidate;
+    private final Supplier<Optional<Canary>> canary;
     /** A job taken from the queue that did not fit the batch before it: the next batch starts with it. */
     private Job carried;
 
     InferenceBatcher(Supplier<Optional<Classifier>> serving, int maxBatch, Duration maxWait, int maxQueuedImages) {
+        this(serving, Optional::empty, maxBatch, maxWait, maxQueuedImages);
+    }
+
+    InferenceBatcher(Supplier<Optional<Classifier>> serving, Supplier<Optional<Canary>> canary, int maxBatch,
+                     Duration maxWait, int maxQueuedImages) {
         this.classifier = new FollowingClassifier(serving, NotReadyException::new);
+        this.canary = canary;
+        this.candidate = new FollowingClassifier(() -> canary.get().map(Canary::prototype), NotReadyException::new);
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.maxQueuedImages = maxQueuedImages;
@@ -63,6 +79,11 @@ final class InferenceBatcher implements AutoCloseable {
      * images already. The future fails with {@link NotReadyException} when no model is loaded.
      */
     Optional<CompletableFuture<Result>> submit(byte[][] images) {
+        return submit(images, null);
+    }
+
+    /** As {@link #submit(byte[][])}, for a request with an id (null for none): a canary may answer it. */
+    Optional<CompletableFuture<Result>> submit(byte[][] images, String id) {
         synchronized (lock) {
             if (closed || queuedImages + images.length > maxQueuedImages) {
                 return Optional.empty();
@@ -74,7 +95,7 @@ final class InferenceBatcher implements AutoCloseable {
                 worker.start();
             }
         }
-        Job job = new Job(images, new CompletableFuture<>());
+        Job job = new Job(images, id, new CompletableFuture<>());
         queue.add(job);
         return Optional.of(job.result());
     }
@@ -97,6 +118,7 @@ final class InferenceBatcher implements AutoCloseable {
         } finally {
             failAll(new IllegalStateException("the service is stopping"));
             classifier.close();
+            candidate.close();
         }
     }
 
@@ -124,14 +146,35 @@ final class InferenceBatcher implements AutoCloseable {
         return batch;
     }
 
+    /** Classifies a gathered batch: by the serving model, or split between it and a running canary. */
     private void classify(List<Job> batch) {
+        Canary running = canary.get().orElse(null);
+        if (running == null) {
+            candidate.close();
+            classify(batch, classifier::get);
+            return;
+        }
+        List<Job> serving = new ArrayList<>(batch.size());
+        List<Job> tried = new ArrayList<>();
+        for (Job job : batch) {
+            (job.id() != null && CanaryRoute.toCandidate(job.id(), running.percent()) ? tried : serving).add(job);
+        }
+        if (!serving.isEmpty()) {
+            classify(serving, classifier::get);
+        }
+        if (!tried.isEmpty()) {
+            classify(tried, () -> candidate.get(running.prototype()));
+        }
+    }
+
+    private void classify(List<Job> batch, Supplier<Classifier> model) {
         int images = 0;
         for (Job job : batch) {
             images += job.images().length;
         }
         boolean released = false;
         try {
-            Classifier engine = classifier.get();
+            Classifier engine = model.get();
             byte[][] all = new byte[images][];
             int at = 0;
             for (Job job : batch) {

@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code POST /v2/models/digitflow[/versions/<v>]/infer}: the v2 JSON body ({@link InferRequest}).</li>
  * </ul>
  * Requests are classified by the serving model in micro-batches of their own ({@link InferenceBatcher}: a
- * wait of at most {@code digitflow.open-inference.max-wait}); when too many images wait the answer is 503
+ * wait of at most {@code digitflow.open-inference.max-wait}); while a canary runs, a request whose {@code id} its
+ * hash picks is answered by the candidate, as a record with that key would be ({@code model_version} says
+ * which). When too many images wait the answer is 503
  * with {@code Retry-After}. Errors use the protocol's body, {@code {"error": "..."}}. The binary tensor
  * extension is not supported.
  */
@@ -86,6 +88,8 @@ public class OpenInference {
         }
         DigitflowConfig.OpenInference settings = config.openInference();
         batcher = new InferenceBatcher(() -> models.active().map(ServingModel.Active::prototype),
+                () -> models.experiment().filter(e -> e.kind() == ServingModel.Experiment.Kind.CANARY)
+                        .map(e -> new InferenceBatcher.Canary(e.candidate().prototype(), e.percent())),
                 config.batch().maxSize(), settings.maxWait(), settings.maxQueuedImages());
         router.get("/v2").handler(this::server);
         router.get("/v2/health/live").handler(context -> json(context, 200, JSON.createObjectNode()));
@@ -187,7 +191,7 @@ public class OpenInference {
             return;
         }
         Context vertx = context.vertx().getOrCreateContext();
-        batcher.submit(request.images()).ifPresentOrElse(result -> result.whenComplete((answer, failure) ->
+        batcher.submit(request.images(), request.id().orElse(null)).ifPresentOrElse(result -> result.whenComplete((answer, failure) ->
                 vertx.runOnContext(v -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException && failure.getCause() != null

@@ -97,6 +97,8 @@ class ShadowAndCanaryTest {
     Map<String, Object> kafka;
     @TestHTTPResource("/q/metrics")
     URI metrics;
+    @TestHTTPResource("/v2/models/digitflow/infer")
+    URI infer;
 
     @Test
     void aCandidateIsShadowedGatedOnLiveAgreementPromotedAndTheOldOneRunAsACanary() throws Exception {
@@ -206,6 +208,22 @@ class ShadowAndCanaryTest {
                 onCanary += expectedCanary ? 1 : 0;
             }
             assertThat(onCanary / (double) answered.size()).isBetween(0.17, 0.23);
+        }
+        // Open Inference requests follow the same rule by request id.
+        HttpClient http = HttpClient.newHttpClient();
+        StringBuilder pixels = new StringBuilder();
+        for (byte pixel : test.image(0)) {
+            pixels.append(pixels.length() == 0 ? "" : ",").append(pixel & 0xFF);
+        }
+        for (int i = 0; i < 40; i++) {
+            String id = "v2-request-" + i;
+            String body = "{\"id\":\"" + id + "\",\"inputs\":[{\"name\":\"input-0\",\"shape\":[1,784],"
+                    + "\"datatype\":\"UINT8\",\"data\":[" + pixels + "]}]}";
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(infer).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("model_version").asText()).as(id)
+                    .isEqualTo(CanaryRoute.toCandidate(id, 20) ? serving : candidate);
         }
         JsonNode ended = control.run("exp-rollback", "{\"command\":\"rollback\"}", COMMAND);
         assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("done");

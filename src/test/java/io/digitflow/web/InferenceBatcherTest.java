@@ -149,6 +149,42 @@ class InferenceBatcherTest {
         }
     }
 
+    /** A canary answers the request ids its hash picks, as it would records with those keys; no id: serving. */
+    @Test
+    void aCanaryAnswersTheRequestIdsItsHashPicks() throws Exception {
+        GatedClassifier serving = new GatedClassifier("v1", new CountDownLatch(0), new CopyOnWriteArrayList<>());
+        GatedClassifier candidate = new GatedClassifier("v2", new CountDownLatch(0), new CopyOnWriteArrayList<>());
+        AtomicReference<InferenceBatcher.Canary> canary = new AtomicReference<>(new InferenceBatcher.Canary(candidate, 30));
+        try (InferenceBatcher batcher = new InferenceBatcher(() -> Optional.of(serving),
+                () -> Optional.ofNullable(canary.get()), 64, Duration.ofMillis(1), 10_000)) {
+            java.util.List<CompletableFuture<InferenceBatcher.Result>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(batcher.submit(images(i % 10), "request-" + i).orElseThrow());
+            }
+            int onCandidate = 0;
+            for (int i = 0; i < 200; i++) {
+                InferenceBatcher.Result result = answers.get(i).get(30, TimeUnit.SECONDS);
+                boolean expected = io.digitflow.stream.CanaryRoute.toCandidate("request-" + i, 30);
+                assertThat(result.version()).as("request-" + i).isEqualTo(expected ? "v2" : "v1");
+                assertThat(digit(result, 0)).isEqualTo(i % 10);
+                onCandidate += expected ? 1 : 0;
+            }
+            assertThat(onCandidate).isBetween(30, 90);
+            assertThat(batcher.submit(images(3)).orElseThrow().get(30, TimeUnit.SECONDS).version()).isEqualTo("v1");
+            canary.set(null);
+            assertThat(batcher.submit(images(3), "request-" + firstPicked()).orElseThrow().get(30, TimeUnit.SECONDS)
+                    .version()).as("canary ended").isEqualTo("v1");
+        }
+    }
+
+    private static int firstPicked() {
+        int i = 0;
+        while (!io.digitflow.stream.CanaryRoute.toCandidate("request-" + i, 30)) {
+            i++;
+        }
+        return i;
+    }
+
     @Test
     void closingFailsWhatIsStillWaiting() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
