@@ -56,6 +56,8 @@ public final class BatchProcessor {
     private final float[] candidateProbabilities;
     /** Shadow scoring: the candidate's answers for every engine slot. */
     private final float[] shadowProbabilities;
+    /** Requests from outside the stream that may share the serving model's engine calls; null for none. */
+    private volatile SharedEngineWork shared;
     /** The shadow figures of the batch in process; reused, valid until the next batch. */
     private final ShadowCounts shadow = new ShadowCounts();
     /** Where the console's samples come from; null when nobody may watch (tests, benchmarks). */
@@ -109,6 +111,11 @@ public final class BatchProcessor {
         this.servingProbabilities = new float[maxBatch * Classifier.CLASSES];
         this.candidateProbabilities = new float[maxBatch * Classifier.CLASSES];
         this.shadowProbabilities = new float[maxBatch * Classifier.CLASSES];
+    }
+
+    /** Lets {@code work} ride along in this processor's engine calls of the serving model (see {@link SharedEngineWork}). */
+    public void share(SharedEngineWork work) {
+        this.shared = work;
     }
 
     /**
@@ -281,8 +288,27 @@ public final class BatchProcessor {
                           List<Integer> engineBatches, List<String> models) {
         if (trial == null || trial.kind() != ServingModel.Experiment.Kind.CANARY) {
             java.util.Arrays.fill(onCandidate, 0, pending, false);
-            engine.classify(images, pending, probabilities);
-            engineBatches.add(pending);
+            SharedEngineWork work = shared;
+            SharedEngineWork.Taken riders = work == null || pending == maxBatch ? null : work.take(maxBatch - pending);
+            int total = pending;
+            if (riders != null) {
+                System.arraycopy(riders.images(), 0, images, pending, riders.count());
+                total += riders.count();
+            }
+            try {
+                engine.classify(images, total, probabilities);
+            } catch (RuntimeException e) {
+                if (riders != null) {
+                    riders.fail(e);
+                }
+                throw e;
+            } finally {
+                java.util.Arrays.fill(images, pending, total, null);
+            }
+            if (riders != null) {
+                riders.complete(probabilities, pending * Classifier.CLASSES, engine.version());
+            }
+            engineBatches.add(total);
             models.add(engine.version());
             return;
         }

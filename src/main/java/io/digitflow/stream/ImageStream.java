@@ -274,6 +274,11 @@ public class ImageStream {
         return batch;
     }
 
+    /** Lets {@code work} ride along in the stream's engine calls of the serving model; null stops it. */
+    public void share(SharedEngineWork work) {
+        processor.share(work);
+    }
+
     /** A batch processor as this replica's settings make it; {@code tap} null for one nobody watches. */
     private BatchProcessor processor(StreamTap tap) {
         return new BatchProcessor(new ImageDecoder(DecodeLimits.of(config.input())), bounds,

@@ -3,13 +3,14 @@ package io.digitflow.web;
 import io.digitflow.inference.Classifier;
 import io.digitflow.inference.FollowingClassifier;
 import io.digitflow.stream.CanaryRoute;
+import io.digitflow.stream.SharedEngineWork;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -24,8 +25,11 @@ import java.util.function.Supplier;
  * when the model changes; each result names the version that computed it. While a canary runs, a request whose
  * id the canary's key hash picks ({@link CanaryRoute}, as for a record key) is answered by the candidate; the
  * two groups of a batch are classified in an engine call each.
+ *
+ * <p>While the stream runs, its inference thread takes waiting requests into the serving model's engine calls that
+ * have room ({@link #take}): under load, requests ride along with the stream instead of costing calls of their own.
  */
-final class InferenceBatcher implements AutoCloseable {
+final class InferenceBatcher implements AutoCloseable, SharedEngineWork {
 
     /** The probabilities of a request's images, ten per image, and the model version that computed them. */
     record Result(float[] probabilities, String version) {
@@ -48,7 +52,9 @@ final class InferenceBatcher implements AutoCloseable {
     private final int maxBatch;
     private final long maxWaitNanos;
     private final int maxQueuedImages;
-    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    /** Images answered in the stream's engine calls, since start. */
+    private final java.util.concurrent.atomic.AtomicLong rode = new java.util.concurrent.atomic.AtomicLong();
     private final Object lock = new Object();
     private int queuedImages;
     private Thread worker;
@@ -98,6 +104,87 @@ final class InferenceBatcher implements AutoCloseable {
         Job job = new Job(images, id, new CompletableFuture<>());
         queue.add(job);
         return Optional.of(job.result());
+    }
+
+    /**
+     * Whole requests waiting now, at most {@code room} images, for the stream's next engine call of the serving model;
+     * null when none. A request a running canary would answer is left to this batcher's own thread, and so is
+     * everything behind it.
+     */
+    @Override
+    public SharedEngineWork.Taken take(int room) {
+        if (queue.isEmpty()) {
+            return null;
+        }
+        Canary running = canary.get().orElse(null);
+        List<Job> taken = new ArrayList<>();
+        int images = 0;
+        Job next;
+        while ((next = queue.pollFirst()) != null) {
+            boolean toCandidate = running != null && next.id() != null
+                    && CanaryRoute.toCandidate(next.id(), running.percent());
+            if (toCandidate || images + next.images().length > room) {
+                queue.offerFirst(next);
+                break;
+            }
+            taken.add(next);
+            images += next.images().length;
+        }
+        if (taken.isEmpty()) {
+            return null;
+        }
+        rode.addAndGet(images);
+        return new Riders(taken, images);
+    }
+
+    /** Images of requests answered in the stream's engine calls so far. */
+    long rodeAlong() {
+        return rode.get();
+    }
+
+    /** Requests taken into one of the stream's engine calls. */
+    private final class Riders implements SharedEngineWork.Taken {
+        private final List<Job> jobs;
+        private final byte[][] images;
+
+        Riders(List<Job> jobs, int count) {
+            this.jobs = jobs;
+            this.images = new byte[count][];
+            int at = 0;
+            for (Job job : jobs) {
+                System.arraycopy(job.images(), 0, images, at, job.images().length);
+                at += job.images().length;
+            }
+        }
+
+        @Override
+        public byte[][] images() {
+            return images;
+        }
+
+        @Override
+        public int count() {
+            return images.length;
+        }
+
+        @Override
+        public void complete(float[] probabilities, int offset, String version) {
+            release(images.length);
+            int at = offset;
+            for (Job job : jobs) {
+                int n = job.images().length * Classifier.CLASSES;
+                float[] mine = new float[n];
+                System.arraycopy(probabilities, at, mine, 0, n);
+                at += n;
+                job.result().complete(new Result(mine, version));
+            }
+        }
+
+        @Override
+        public void fail(RuntimeException cause) {
+            release(images.length);
+            jobs.forEach(job -> job.result().completeExceptionally(cause));
+        }
     }
 
     /** Images waiting for the engine now. */

@@ -12,6 +12,7 @@ import io.digitflow.Shape;
 import io.digitflow.config.DigitflowConfig;
 import io.digitflow.inference.Classifier;
 import io.digitflow.registry.ServingModel;
+import io.digitflow.stream.ImageStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * Requests are classified by the serving model in micro-batches of their own ({@link InferenceBatcher}: a
  * wait of at most {@code digitflow.open-inference.max-wait}); while a canary runs, a request whose {@code id} its
  * hash picks is answered by the candidate, as a record with that key would be ({@code model_version} says
- * which). When too many images wait the answer is 503
+ * which). While the stream has traffic, its inference thread takes waiting requests into its engine calls that
+ * have room, so that they share the stream's batches instead of costing calls of their own. When too many images wait the answer is 503
  * with {@code Retry-After}. Errors use the protocol's body, {@code {"error": "..."}}. The binary tensor
  * extension is not supported.
  */
@@ -68,12 +70,14 @@ public class OpenInference {
     private final String serverVersion;
     private final Map<String, Timer> requests = new HashMap<>();
     private volatile InferenceBatcher batcher;
+    private final ImageStream stream;
 
-    public OpenInference(DigitflowConfig config, ServingModel models, MeterRegistry registry,
+    public OpenInference(DigitflowConfig config, ServingModel models, MeterRegistry registry, ImageStream stream,
                          @ConfigProperty(name = "app.serve", defaultValue = "false") boolean serving,
                          @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
         this.models = models;
+        this.stream = stream;
         this.serving = serving;
         this.serverVersion = version;
         for (String outcome : OUTCOMES) {
@@ -91,6 +95,8 @@ public class OpenInference {
                 () -> models.experiment().filter(e -> e.kind() == ServingModel.Experiment.Kind.CANARY)
                         .map(e -> new InferenceBatcher.Canary(e.candidate().prototype(), e.percent())),
                 config.batch().maxSize(), settings.maxWait(), settings.maxQueuedImages());
+        // Under load, requests ride along in the stream's engine calls that have room.
+        stream.share(batcher);
         router.get("/v2").handler(this::server);
         router.get("/v2/health/live").handler(context -> json(context, 200, JSON.createObjectNode()));
         router.get("/v2/health/ready").handler(this::ready);
@@ -275,6 +281,7 @@ public class OpenInference {
     void stop(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         InferenceBatcher running = batcher;
         if (running != null) {
+            stream.share(null);
             running.close();
         }
     }

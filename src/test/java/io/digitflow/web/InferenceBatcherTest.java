@@ -177,6 +177,45 @@ class InferenceBatcherTest {
         }
     }
 
+    /**
+     * The stream takes whole waiting requests that fit its room, in order, never one a canary would answer; the
+     * rest are answered by the batcher's own thread.
+     */
+    @Test
+    void theStreamTakesWholeWaitingRequestsThatFitAndLeavesTheRest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        GatedClassifier serving = new GatedClassifier("v1", release, new CopyOnWriteArrayList<>());
+        GatedClassifier candidate = new GatedClassifier("v2", new CountDownLatch(0), new CopyOnWriteArrayList<>());
+        try (InferenceBatcher batcher = new InferenceBatcher(() -> Optional.of(serving),
+                () -> Optional.of(new InferenceBatcher.Canary(candidate, 30)), 64, Duration.ofMillis(1), 10_000)) {
+            // The batcher's own thread is held in its first engine call; the next requests wait in the queue.
+            CompletableFuture<InferenceBatcher.Result> held = batcher.submit(images(1)).orElseThrow();
+            assertThat(serving.entered.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> a = batcher.submit(images(2, 3)).orElseThrow();
+            CompletableFuture<InferenceBatcher.Result> b = batcher.submit(images(4, 5, 6)).orElseThrow();
+            CompletableFuture<InferenceBatcher.Result> c = batcher.submit(images(7, 8)).orElseThrow();
+            assertThat(batcher.take(0)).isNull();
+            io.digitflow.stream.SharedEngineWork.Taken taken = batcher.take(6);
+            assertThat(taken.count()).as("a and b whole; c does not fit").isEqualTo(5);
+            float[] probabilities = new float[(3 + 5) * 10];
+            for (int i = 0; i < 5; i++) {
+                probabilities[(3 + i) * 10 + taken.images()[i][0]] = 1f;
+            }
+            taken.complete(probabilities, 30, "v1");
+            assertThat(digit(a.get(30, TimeUnit.SECONDS), 1)).isEqualTo(3);
+            assertThat(digit(b.get(30, TimeUnit.SECONDS), 2)).isEqualTo(6);
+            assertThat(batcher.rodeAlong()).isEqualTo(5);
+            // A request the canary picks stays for the batcher, and so does what waits behind it.
+            CompletableFuture<InferenceBatcher.Result> canaryBound = batcher.submit(images(9), "request-" + firstPicked())
+                    .orElseThrow();
+            assertThat(batcher.take(64).count()).as("only c").isEqualTo(2);
+            release.countDown();
+            assertThat(held.get(30, TimeUnit.SECONDS).version()).isEqualTo("v1");
+            assertThat(canaryBound.get(30, TimeUnit.SECONDS).version()).isEqualTo("v2");
+            assertThat(batcher.queuedImages()).as("c was taken but never completed").isEqualTo(2);
+        }
+    }
+
     private static int firstPicked() {
         int i = 0;
         while (!io.digitflow.stream.CanaryRoute.toCandidate("request-" + i, 30)) {
