@@ -22,7 +22,7 @@ public class SwapReports {
         this.events = events;
     }
 
-    void on(@Observes ShadowScores.ShadowReport report) {
+    void on(@jakarta.enterprise.event.ObservesAsync ShadowScores.ShadowReport report) {
         ShadowScores.Score score = report.score();
         events.publish(ControlEvent.of(SHADOW_EVENTS, "shadow", ControlEvent.PROGRESS, String.format(
                 java.util.Locale.ROOT, "shadow %s: %d records scored, agreement %.4f, %d skipped", score.version(),

@@ -120,7 +120,8 @@ public class ShadowScores {
         long now = System.nanoTime();
         if (now - lastReport >= reportIntervalNanos) {
             lastReport = now;
-            reports.fire(new ShadowReport(tally.score()));
+            // Asynchronously: the report is written to the events topic, which serving must never wait for.
+            reports.fireAsync(new ShadowReport(tally.score()));
         }
     }
 
