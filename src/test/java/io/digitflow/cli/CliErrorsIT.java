@@ -30,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CliErrorsIT {
 
+    static {
+        // ND4J chooses its CPU binary when first touched: in a JVM where this class is first, JavaCPP's own
+        // default would load the AVX-512 build even on a CPU without AVX-512 (SIGILL).
+        io.digitflow.platform.Nd4jRuntime.ensureTuned();
+    }
+
     @TempDir
     Path dir;
 

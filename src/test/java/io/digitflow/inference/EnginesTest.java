@@ -15,6 +15,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** Engine choice: what auto, native and nd4j give, and how a bad choice is reported. */
 class EnginesTest {
 
+    static {
+        // ND4J chooses its CPU binary when first touched: in a JVM where this class is first, JavaCPP's own
+        // default would load the AVX-512 build even on a CPU without AVX-512 (SIGILL).
+        io.digitflow.platform.Nd4jRuntime.ensureTuned();
+    }
+
     private static MultiLayerNetwork network;
 
     @BeforeAll

@@ -21,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The bundled training job on the real MNIST data: quality, reproducibility, the artifact. */
 class TrainingJobTest {
 
+    static {
+        // ND4J chooses its CPU binary when first touched: in a JVM where this class is first, JavaCPP's own
+        // default would load the AVX-512 build even on a CPU without AVX-512 (SIGILL).
+        io.digitflow.platform.Nd4jRuntime.ensureTuned();
+    }
+
     private static final Hyperparameters ONE_EPOCH = new Hyperparameters(1, 128, 0.001, 0.9, 1e-7, 7);
 
     @TempDir

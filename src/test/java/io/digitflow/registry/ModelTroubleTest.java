@@ -57,6 +57,12 @@ import static org.assertj.core.api.Assertions.assertThat;
         initArgs = @ResourceArg(name = "prefix", value = "trouble"))
 class ModelTroubleTest {
 
+    static {
+        // ND4J chooses its CPU binary when first touched: in a JVM where this class is first, JavaCPP's own
+        // default would load the AVX-512 build even on a CPU without AVX-512 (SIGILL).
+        io.digitflow.platform.Nd4jRuntime.ensureTuned();
+    }
+
     private static final String PREFIX = "trouble";
     private static final ObjectMapper JSON = new ObjectMapper();
 
