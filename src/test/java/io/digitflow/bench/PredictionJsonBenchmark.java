@@ -1,11 +1,8 @@
 package io.digitflow.bench;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.digitflow.stream.PredictionJson;
+import io.digitflow.support.JacksonPrediction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 public class PredictionJsonBenchmark {
 
     private static final int ROWS = 1024;
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     @Param({"digitflow", "jackson-generator"})
     String writer;
@@ -74,28 +69,7 @@ public class PredictionJsonBenchmark {
         long offset = 1_000_000L + r;
         return writer.equals("digitflow")
                 ? ours.write("key-" + r, digits[r], probabilities, r * 10, "v20261204-070000", r % 3, offset, 12)
-                : jackson("key-" + r, digits[r], r * 10, "v20261204-070000", r % 3, offset, 12);
-    }
-
-    private byte[] jackson(String id, int digit, int at, String model, int partition, long offset, double latencyMs)
-            throws IOException {
-        buffer.reset();
-        try (JsonGenerator json = FACTORY.createGenerator(buffer, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            json.writeStringField("id", id);
-            json.writeNumberField("digit", digit);
-            json.writeNumberField("confidence", probabilities[at + digit]);
-            json.writeArrayFieldStart("probabilities");
-            for (int d = 0; d < 10; d++) {
-                json.writeNumber(probabilities[at + d]);
-            }
-            json.writeEndArray();
-            json.writeStringField("model", model);
-            json.writeNumberField("partition", partition);
-            json.writeNumberField("offset", offset);
-            json.writeNumberField("latencyMs", Math.round(latencyMs * 1000) / 1000.0);
-            json.writeEndObject();
-        }
-        return buffer.toByteArray();
+                : JacksonPrediction.write(buffer, "key-" + r, digits[r], probabilities, r * 10, "v20261204-070000", r % 3,
+                offset, 12);
     }
 }

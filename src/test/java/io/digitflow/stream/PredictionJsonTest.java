@@ -1,15 +1,10 @@
 package io.digitflow.stream;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.schubfach.FloatToDecimal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.SplittableRandom;
 
@@ -76,7 +71,8 @@ class PredictionJsonTest {
             long offset = random.nextLong(0, Long.MAX_VALUE);
             double latency = i % 2 == 0 ? random.nextInt(0, 100_000) : random.nextDouble(0, 1e6);
             byte[] ours = writer.write(id, digit, probabilities, 0, "v20261204-0700", i % 12, offset, latency);
-            byte[] theirs = jackson(id, digit, probabilities, "v20261204-0700", i % 12, offset, latency);
+            byte[] theirs = io.digitflow.support.JacksonPrediction.write(new com.fasterxml.jackson.core.util.ByteArrayBuilder(),
+                    id, digit, probabilities, 0, "v20261204-0700", i % 12, offset, latency);
             assertThat(JSON.readTree(ours)).as(new String(ours, java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo(JSON.readTree(theirs));
             Prediction read = PredictionJson.read(ours);
@@ -121,33 +117,5 @@ class PredictionJsonTest {
             best = p[d] > p[best] ? d : best;
         }
         return best;
-    }
-
-    /** The writer this one replaced, as it was. */
-    private static byte[] jackson(String id, int digit, float[] probabilities, String model, int partition, long offset,
-                                  double latencyMs) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        JsonFactory factory = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
-        try (JsonGenerator json = factory.createGenerator(bytes, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            if (id != null) {
-                json.writeStringField("id", id);
-            } else {
-                json.writeNullField("id");
-            }
-            json.writeNumberField("digit", digit);
-            json.writeNumberField("confidence", probabilities[digit]);
-            json.writeArrayFieldStart("probabilities");
-            for (int d = 0; d < 10; d++) {
-                json.writeNumber(probabilities[d]);
-            }
-            json.writeEndArray();
-            json.writeStringField("model", model);
-            json.writeNumberField("partition", partition);
-            json.writeNumberField("offset", offset);
-            json.writeNumberField("latencyMs", Math.round(latencyMs * 1000) / 1000.0);
-            json.writeEndObject();
-        }
-        return bytes.toByteArray();
     }
 }
