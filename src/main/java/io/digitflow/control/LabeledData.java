@@ -30,7 +30,7 @@ import java.util.Map;
 final class LabeledData {
 
     /** The header that carries a labelled record's digit, as ASCII "0".."9". */
-    static final String LABEL_HEADER = "label";
+    static final String LABEL_HEADER = io.digitflow.stream.LabelJoin.LABEL_HEADER;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was collected: the extended data and how many records were taken and dead-lettered. */

@@ -58,10 +58,7 @@ public class Promotions {
      * every replica, including ones that never had it on disk.
      */
     public ActivePointer promoteNew(ModelArtifact candidate) {
-        models.active().flatMap(ServingModel.Active::artifact)
-                .filter(serving -> !follower.versions().containsKey(serving.version()))
-                .ifPresent(publisher::publish);
-        publisher.publish(candidate);
+        publish(candidate);
         ActivePointer next = current().map(p -> p.promote(candidate.version()))
                 .orElse(new ActivePointer(candidate.version(), List.of()));
         publisher.activate(next);
@@ -126,10 +123,7 @@ public class Promotions {
             }
             return current.withShadow(null);
         }
-        if (!follower.versions().containsKey(version)) {
-            throw new CommandRejected.Reason("version " + version + " is not on the models topic; "
-                    + "only models that passed the quality gate are published");
-        }
+        requirePublished(version);
         if (version.equals(current.version())) {
             throw new CommandRejected.Reason("version " + version + " is the serving version");
         }
@@ -139,15 +133,19 @@ public class Promotions {
 
     /** The pointer {@link #promote} would publish, checked, without publishing it. */
     public ActivePointer promotion(String version) throws CommandRejected.Reason {
-        if (!follower.versions().containsKey(version)) {
-            throw new CommandRejected.Reason("version " + version + " is not on the models topic; "
-                    + "only models that passed the quality gate are published");
-        }
+        requirePublished(version);
         Optional<ActivePointer> current = current();
         if (current.isPresent() && current.get().version().equals(version)) {
             throw new CommandRejected.Reason("version " + version + " is already active");
         }
         return current.map(p -> p.promote(version)).orElse(new ActivePointer(version, List.of()));
+    }
+
+    private void requirePublished(String version) throws CommandRejected.Reason {
+        if (!follower.versions().containsKey(version)) {
+            throw new CommandRejected.Reason("version " + version + " is not on the models topic; "
+                    + "only models that passed the quality gate are published");
+        }
     }
 
     /** Publishes a pointer from {@link #promotion} or {@link #rollbackTo}. */

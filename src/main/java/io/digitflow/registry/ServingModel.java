@@ -76,10 +76,7 @@ public class ServingModel {
         if (running != null && running.candidate().version().equals(candidate.version())) {
             loaded = running.candidate();
         } else {
-            Classifier classifier = Engines.create(candidate.network(), candidate.version(), config.batch().maxSize(),
-                    Engines.Choice.of(config));
-            classifier.classify(new byte[][]{new byte[Shape.PIXELS]}, 1, new float[Classifier.CLASSES]);
-            loaded = new Active(candidate.version(), classifier, Optional.of(candidate));
+            loaded = warm(load(candidate));
         }
         experiment = new Experiment(kind, loaded, percent);
         Log.infof("Experiment: %s %s%s beside %s", kind.json(), candidate.version(),
@@ -141,13 +138,23 @@ public class ServingModel {
 
     /** Makes {@code artifact} the serving model, after a warm-up call on its classifier. */
     public Active activate(ModelArtifact artifact) {
-        Classifier classifier = Engines.create(artifact.network(), artifact.version(), config.batch().maxSize(),
-                Engines.Choice.of(config));
-        return activate(new Active(artifact.version(), classifier, Optional.of(artifact)));
+        return activate(load(artifact));
+    }
+
+    /** The artifact's classifier for this replica's engine. */
+    private Active load(ModelArtifact artifact) {
+        return new Active(artifact.version(), Engines.create(artifact.network(), artifact.version(),
+                config.batch().maxSize(), Engines.Choice.of(config)), Optional.of(artifact));
+    }
+
+    /** One call before any consumer thread copies it: the engine's first-call costs are paid here. */
+    private static Active warm(Active model) {
+        model.prototype().classify(new byte[][]{new byte[Shape.PIXELS]}, 1, new float[Classifier.CLASSES]);
+        return model;
     }
 
     private synchronized Active activate(Active next) {
-        next.prototype().classify(new byte[][]{new byte[Shape.PIXELS]}, 1, new float[Classifier.CLASSES]);
+        warm(next);
         Active previous = active;
         active = next;
         Gauge.builder("digitflow.model.active", () -> active != null && active.version().equals(next.version()) ? 1 : 0)

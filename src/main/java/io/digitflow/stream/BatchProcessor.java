@@ -126,7 +126,6 @@ public final class BatchProcessor {
     public record Candidate(ServingModel.Experiment.Kind kind, Classifier classifier, int percent, long maxLagMs) {
     }
 
-    /** What one poll batch became. {@code engineBatches} holds the size of each classifier call. */
     /**
      * What one poll batch became. {@code records} holds one output per input, in input order, then the shadow
      * predictions, the input of each in {@code shadowInputs}. {@code engineBatches} holds the size of each

@@ -35,7 +35,7 @@ import java.util.Map;
 public class LabelJoin {
 
     /** The header of a labelled record that names its digit (as for retraining). */
-    static final String LABEL_HEADER = "label";
+    public static final String LABEL_HEADER = "label";
     private static final JsonFactory JSON = new JsonFactory();
     /** A labelled record's JSON value is read only this far for its label: the image follows. */
     private static final int MAX_JSON_TOKENS = 64;
