@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200000}
+# The warmed drain is measured from the WARM-th record on (JIT and caches settled by then).
+WARM=${WARM:-50000}
 RATE=${RATE:-2000}
 STEADY=${STEADY:-60000}
 PORT=${PORT:-19092}
@@ -42,6 +44,29 @@ fresh_broker() {
 }
 
 serve_opts() { echo "-Dquarkus.http.port=0 -Ddigitflow.engine=$1 -Ddigitflow.serve.train-if-missing=false $SERVE_OPTS"; }
+
+# CPU seconds (user + system) process $1 has used so far, from /proc.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The images the service at metrics port $1 has consumed so far.
+records_in() { curl -s "http://127.0.0.1:$1/q/metrics" | awk '/^digitflow_records_in_total/ { printf "%d", $2 }'; }
+# Warmed figures of a drain (the data-plane issue's way): CPU of the service ($1) and the broker ($2) and the
+# wall time from the moment the service (metrics port $3) has consumed WARM records to the end ($watcher).
+warmed_drain() {
+  local serve=$1 broker=$2 port=$3 seen=0 t0 s0 b0 t1
+  for _ in $(seq 6000); do
+    seen=$(records_in "$port"); seen=${seen:-0}
+    [ "$seen" -ge "$WARM" ] && break
+    kill -0 "$watcher" 2>/dev/null || break
+    sleep 0.05
+  done
+  t0=$(date +%s.%N); s0=$(cpu_seconds "$serve"); b0=$(cpu_seconds "$broker")
+  wait "$watcher" || true
+  t1=$(date +%s.%N)
+  awk -v n=$((N - seen)) -v t="$(echo "$t1 - $t0" | bc)" -v s="$(echo "$(cpu_seconds "$serve") - $s0" | bc)" \
+      -v b="$(echo "$(cpu_seconds "$broker") - $b0" | bc)" -v seen="$seen" 'BEGIN {
+    printf "  warmed drain (after %d records, %d more): %.0f images/s; service CPU %.1f us/image, broker %.1f us/image\n",
+      seen, n, n / t, s * 1e6 / n, b * 1e6 / n }'
+}
 
 # A console page's connection, opened as soon as the service's HTTP port answers, held until it stops.
 open_console() {
@@ -78,6 +103,7 @@ for engine in $ENGINES; do
   [ "$SHADOW" = yes ] && [ "$engine" != constant ] && shadowed=yes
   echo "== backlog of $N images, engine $engine$([ $shadowed = yes ] && echo ', with a shadow candidate')"
   fresh_broker "$engine"
+  broker=${pids[-1]}
   # A backlog is old by definition: the shadow must not skip it as a stream that is behind.
   SERVE_OPTS_RUN=
   SERVE_ENV_RUN=
@@ -89,13 +115,18 @@ for engine in $ENGINES; do
   start "watch-$engine" "Watching" "${app[@]}" watch --from-beginning --expect "$N" --show 0 --timeout PT10M "${client[@]}"
   watcher=${pids[-1]}
   if [ "$CONSOLE" = yes ]; then open_console "$engine"; fi
+  metrics_port=$((PORT + 4))
+  if [ "$CONSOLE" = yes ]; then metrics_port=$CONSOLE_PORT
+  elif [ $shadowed = no ]; then SERVE_OPTS_RUN="-Dquarkus.http.port=$metrics_port"; fi
   start "serve-$engine" "digitflow serving" \
     env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV $SERVE_ENV_RUN java $(serve_opts "$engine") $SERVE_OPTS_RUN -jar target/quarkus-app/quarkus-run.jar serve
-  wait "$watcher" || true
+  serve=${pids[-1]}
+  warmed_drain "$serve" "$broker" "$metrics_port" > "$work/warmed-$engine.txt" # not in $(...): it waits for $watcher
   if [ $shadowed = yes ]; then
     curl -s "http://127.0.0.1:$((PORT + 4))/q/metrics" | grep -E '^digitflow_shadow_(records|skipped)_total|^digitflow_shadow_agreement' | sed 's/^/  /'
   fi
   sed -n '/^Summary/,$p' "$work/watch-$engine.log"
+  cat "$work/warmed-$engine.txt"
   grep -h "^CPU" "$work/watch-$engine.log" || true
   if [ "$CONSOLE" = yes ]; then echo "  console: $(grep -c '^event: tick' "$work/console-$engine.log" || true) ticks received"; fi
   # CPU seconds each process used in all (start-up included): where the two cores went.
