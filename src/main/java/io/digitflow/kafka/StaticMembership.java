@@ -27,13 +27,13 @@ import java.util.concurrent.TimeoutException;
  * dead member's session timeout. A channel's own {@code group.instance.id} setting wins.
  *
  * <p>Static members do not leave their group when they close; on a clean stop this removes them
- * explicitly (Admin removeMembersFromConsumerGroup), after SmallRye closed the consumers, so the
+ * explicitly (Admin removeMembersFromConsumerGroup), after the consumers closed, so the
  * remaining replicas rebalance at once.
  */
 @ApplicationScoped
 public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
 
-    /** After SmallRye's Kafka connector closed its consumers on the same event (priority 50). */
+    /** After SmallRye's Kafka connector closed the control consumer on the same event (priority 50); the images poll loop closed its consumer on ShutdownEvent. */
     static final int AFTER_CONSUMERS_CLOSED = 500;
 
     private final ReplicaIdentity identity;
@@ -50,13 +50,19 @@ public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
         if (group == null || !kafka.containsKey(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)) {
             return kafka; // not a consumer
         }
+        member(kafka);
+        return kafka;
+    }
+
+    /** Makes the consumer settings {@code kafka} (with a group.id) this replica's static membership, unless they name one. */
+    public void member(Map<String, Object> kafka) {
+        Object group = kafka.get(ConsumerConfig.GROUP_ID_CONFIG);
         kafka.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, identity.id());
-        if (identity.id().equals(kafka.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
+        if (group != null && identity.id().equals(kafka.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
             synchronized (joined) {
                 joined.put(group.toString(), Map.copyOf(kafka));
             }
         }
-        return kafka;
     }
 
     /** The groups this replica is a static member of. */

@@ -8,6 +8,7 @@ import io.digitflow.model.Trainer;
 import io.digitflow.registry.ModelFollower;
 import io.digitflow.stream.ClusterProbe;
 import io.digitflow.stream.Delivery;
+import io.digitflow.stream.ImagePolling;
 import io.digitflow.stream.ImageStream;
 import io.digitflow.stream.OutputProducer;
 import io.digitflow.stream.PartitionOwnership;
@@ -19,23 +20,21 @@ import io.digitflow.stream.RecordBounds;
 import io.smallrye.common.annotation.Identifier;
 import java.util.List;
 import java.util.Map;
-import io.smallrye.reactive.messaging.ChannelRegistry;
-import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
 
 /**
- * Starts serving: the images channel starts paused, and is resumed only once a model is loaded
- * (or trained), so no record is ever polled without a model to classify it.
+ * Starts serving: the images poll loop starts only once a model is loaded (or trained), so no record is
+ * ever polled without a model to classify it.
  */
 @ApplicationScoped
 public class StreamLifecycle {
 
     private final DigitflowConfig config;
     private final ServingModel models;
-    private final ChannelRegistry channels;
+    private final ImagePolling polling;
     private final ModelFollower follower;
     private final PartitionOwnership ownership;
     private final OutputProducer output;
@@ -47,7 +46,7 @@ public class StreamLifecycle {
 
     private final Map<String, Object> kafka;
 
-    public StreamLifecycle(DigitflowConfig config, ServingModel models, ChannelRegistry channels,
+    public StreamLifecycle(DigitflowConfig config, ServingModel models, ImagePolling polling,
                            ModelFollower follower, PartitionOwnership ownership, OutputProducer output,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka, ReplicaIdentity replica,
                            ClusterProbe clusterProbe, Delivery delivery, ImageStream stream,
@@ -60,7 +59,7 @@ public class StreamLifecycle {
         this.replica = replica;
         this.config = config;
         this.models = models;
-        this.channels = channels;
+        this.polling = polling;
         this.follower = follower;
         this.ownership = ownership;
         this.output = output;
@@ -75,7 +74,7 @@ public class StreamLifecycle {
 
     /**
      * Serves the active model of the models topic if it names one, else the newest local model (or
-     * trains one), then lets the images channel poll. The topic comes first so that a replica started
+     * trains one), then starts polling the images. The topic comes first so that a replica started
      * after a promotion never serves a stale local model.
      */
     public void start(Trainer.Progress trainingProgress) {
@@ -83,11 +82,6 @@ public class StreamLifecycle {
         clusterProbe.start();
         follower.start();
         models.ensureLoaded(trainingProgress);
-        PausableChannel images = channels.getPausable(ImageStream.CHANNEL);
-        if (images == null) {
-            throw new IllegalStateException("the images channel is not pausable; check mp.messaging.incoming."
-                    + ImageStream.CHANNEL + ".pausable");
-        }
         // Every output is built to fit the producer's max.request.size; the topics must take that much too.
         OutputLimits.check(ClientFactory.of(kafka), List.of(config.topics().predictions(),
                 config.topics().deadLetters()), RecordBounds.of(config).maxOutputBytes(), Duration.ofSeconds(30));
@@ -102,25 +96,22 @@ public class StreamLifecycle {
         if (warmed > 0) {
             Log.infof("Warmed up the data path: %s (digitflow.serve.warm-up)", stream.warmedUp().orElse(""));
         }
-        images.resume();
+        polling.start();
         labels.start();
     }
 
     /**
-     * SIGTERM: stops polling, stops classifying and waits for the batches in flight, all before
-     * SmallRye's connector (closed after this event) commits what was acknowledged and leaves the
-     * group. The partitions' next owner then gets no record this replica already answered.
+     * SIGTERM: stops polling, waits for the batches in flight, commits what they delivered and closes the
+     * images consumer. The partitions' next owner then gets no record this replica already answered.
      */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        PausableChannel images = channels.getPausable(ImageStream.CHANNEL);
-        if (images != null) {
-            images.pause();
-        }
         int pending = ownership.pending();
         Duration timeout = config.serve().drainTimeout();
-        if (!ownership.stop(timeout)) {
-            Log.warnf("Batches still in flight after %s; the next owner classifies their records again", timeout);
-        } else if (pending > 0) {
+        // The loop waits up to the drain timeout for the batches in flight, then commits and closes.
+        polling.stop(timeout.plus(ImagePolling.CLOSE_TIMEOUT));
+        if (polling.running()) {
+            Log.warnf("The images consumer did not close within %s", timeout.plus(ImagePolling.CLOSE_TIMEOUT));
+        } else if (pending > 0 && ownership.pending() == 0) {
             Log.infof("Drained %d poll batches in flight before leaving the group", pending);
         }
     }

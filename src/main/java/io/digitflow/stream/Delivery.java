@@ -20,15 +20,13 @@ import java.util.Optional;
  * the mode instead of checking a flag.
  *
  * <ul>
- * <li>{@link AtLeastOnce}: a poll batch's offsets are committed (by SmallRye, and on hand-over by the
- * rebalance listener) once the broker has acknowledged its outputs; a crash repeats the records after the
- * last commit.</li>
+ * <li>{@link AtLeastOnce}: a poll batch's offsets are committed (by the poll loop every second, and on
+ * hand-over by the rebalance listener) once the broker has acknowledged its outputs; a crash repeats the
+ * records after the last commit.</li>
  * <li>{@link ExactlyOnce}: each poll batch's outputs and the offsets past it go in one Kafka transaction
  * of a producer with this replica's stable transactional.id; nothing else commits, and the images are read
  * read_committed.</li>
  * </ul>
- * SmallRye's commit strategy follows the same setting in application.properties
- * ({@code app.commit-strategy.*}).
  */
 public sealed interface Delivery permits Delivery.AtLeastOnce, Delivery.ExactlyOnce {
 

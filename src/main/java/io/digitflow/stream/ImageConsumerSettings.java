@@ -1,10 +1,8 @@
 package io.digitflow.stream;
 
 import io.digitflow.config.DigitflowConfig;
-import io.smallrye.reactive.messaging.ClientCustomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.Map;
 
@@ -14,7 +12,7 @@ import java.util.Map;
  * only matters at moderate load, where it trades latency for fuller (cheaper) batches.
  */
 @ApplicationScoped
-public class ImageConsumerSettings implements ClientCustomizer<Map<String, Object>> {
+public class ImageConsumerSettings {
 
     private static final int IMAGE_BYTES = 784;
 
@@ -26,14 +24,10 @@ public class ImageConsumerSettings implements ClientCustomizer<Map<String, Objec
         this.delivery = delivery;
     }
 
-    @Override
-    public Map<String, Object> customize(String channel, Config channelConfig, Map<String, Object> kafka) {
-        if (!channel.equals(ImageStream.CHANNEL) || !kafka.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
-            return kafka;
-        }
+    /** Puts these settings into the images consumer's. */
+    public void apply(Map<String, Object> kafka) {
         kafka.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.batch().maxWait().toMillis());
         kafka.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.batch().maxSize() * IMAGE_BYTES);
         delivery.configureConsumer(kafka);
-        return kafka;
     }
 }

@@ -7,10 +7,6 @@ import io.digitflow.inference.Classifier;
 import io.digitflow.inference.FollowingClassifier;
 import io.digitflow.input.ImageDecoder;
 import io.digitflow.registry.ServingModel;
-import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,35 +17,33 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import io.digitflow.input.InvalidInputException;
 import io.digitflow.input.Reason;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Reads {@code digits.images} in poll batches and writes, in input order, a prediction to
  * {@code digits.predictions} or a dead letter to {@code digits.images.dlq} for every record.
  *
- * <p>At-least-once: a poll batch is acknowledged (so its offsets may be committed) only once the
- * broker has acknowledged all its outputs. Batches run one at a time on one worker thread, which
- * keeps order per partition; the next batch is classified while the previous one's outputs are
- * still in flight, up to {@code digitflow.batch.max-in-flight} batches.
+ * <p>At-least-once: a poll batch counts as done (so its offsets may be committed) only once the broker has
+ * acknowledged all its outputs. Batches run one at a time on the poll thread ({@link ImagePolling}), which
+ * keeps order per partition; the next batch is classified while the previous one's outputs are still in
+ * flight, up to {@code digitflow.batch.max-in-flight} batches.
  *
  * <p>Exactly-once ({@code digitflow.delivery}): each poll batch's outputs and the offsets past it are
- * committed in one Kafka transaction before the next batch is classified; SmallRye commits nothing
- * (commit-strategy ignore). An output the broker refuses for what it is aborts the transaction, which is
- * made again with that output dead-lettered; any other failed transaction is aborted and stops the
- * stream, like a failed send in at-least-once mode: the next start resumes from the last committed one.
+ * committed in one Kafka transaction before the next batch is classified; the poll loop commits nothing.
+ * An output the broker refuses for what it is aborts the transaction, which is made again with that output
+ * dead-lettered; any other failed transaction is aborted and stops the stream, like a failed send in
+ * at-least-once mode: the next start resumes from the last committed one.
  */
 @ApplicationScoped
 public class ImageStream {
 
-    /** The SmallRye channel mapped to the images topic. */
+    /** The images stream's name: its consumer's settings are {@code mp.messaging.incoming.images.*}. */
     public static final String CHANNEL = "images";
 
     private final OutputProducer output;
@@ -70,6 +64,8 @@ public class ImageStream {
     private final RecordBounds bounds;
     private final DigitflowConfig config;
     private final ServingModel models;
+    /** Told when a batch's outputs failed and the stream must stop; set before the first batch. */
+    private volatile Consumer<Throwable> failures = error -> { };
     private volatile boolean warmingUp;
     private volatile String warmedUp;
 
@@ -93,40 +89,52 @@ public class ImageStream {
         this.maxRecordBytes = config.input().maxRecordBytes();
     }
 
-    @Incoming(CHANNEL)
-    @Blocking(value = "inference", ordered = true)
-    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
-        @SuppressWarnings("unchecked")
-        ConsumerRecords<String, byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                .orElseThrow().getRecords();
+    /** Who is told when the stream must stop because a batch's outputs failed (the poll loop). */
+    void onFailure(Consumer<Throwable> failures) {
+        this.failures = failures;
+    }
+
+    /**
+     * Waits at most {@code timeout} until a batch's outputs may be sent without waiting: fewer than
+     * {@code digitflow.batch.max-in-flight} batches are on their way to the broker. Poll thread only (the only
+     * one that takes room), so the room found is still there for the next {@link #consume}.
+     */
+    boolean awaitRoom(Duration timeout) throws InterruptedException {
+        if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        inFlight.release();
+        return true;
+    }
+
+    /** Classifies one poll batch and sends its outputs; on the poll thread, one batch at a time. */
+    public void consume(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>(records.count());
         records.forEach(polled::add);
         PartitionOwnership.Admitted admitted = ownership.admit(polled);
         if (admitted.partitions().isEmpty()) {
-            // Stopping, or every partition of it revoked since the poll: not ours to classify nor to acknowledge.
+            // Stopping, or every partition of it revoked since the poll: not ours to classify nor to commit.
             ownership.completed(admitted, false);
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         List<ConsumerRecord<String, byte[]>> list = admitted.records();
         long start = System.nanoTime();
         BatchProcessor.Output out = processor.process(list, this::classifier, this::candidate);
         metrics.batch(out, list.size(), System.nanoTime() - start);
-        return send.send(batch, admitted, out);
+        send.send(admitted, out);
     }
 
     /** Sends a classified batch's outputs and settles its offsets. */
     @FunctionalInterface
     private interface BatchSender {
-        CompletionStage<Void> send(KafkaRecordBatch<String, byte[]> batch, PartitionOwnership.Admitted admitted,
-                                   BatchProcessor.Output out) throws InterruptedException;
+        void send(PartitionOwnership.Admitted admitted, BatchProcessor.Output out) throws InterruptedException;
     }
 
     /**
-     * At-least-once: sends the outputs without waiting (up to max-in-flight batches) and acknowledges the
-     * batch, so that SmallRye may commit past it, once the broker has every output.
+     * At-least-once: sends the outputs without waiting (up to max-in-flight batches); the batch is done, so that
+     * its offsets may be committed, once the broker has every output.
      */
-    private CompletionStage<Void> sendThenAcknowledge(KafkaRecordBatch<String, byte[]> batch,
-                                                      PartitionOwnership.Admitted admitted, BatchProcessor.Output out)
+    private void sendThenAcknowledge(PartitionOwnership.Admitted admitted, BatchProcessor.Output out)
             throws InterruptedException {
         List<ConsumerRecord<String, byte[]>> list = admitted.records();
         inFlight.acquire();
@@ -136,27 +144,22 @@ public class ImageStream {
             inFlight.release();
             if (error != null) {
                 ownership.completed(admitted, false);
-                batch.nack(error);
+                failures.accept(error);
                 return;
             }
             recordLatency(list);
             tap.delivered(out.taken());
-            // Counted as done only once the acknowledgements are registered, so a commit made on
-            // revocation or shutdown after waiting for this batch includes it. Skipped re-deliveries are
-            // acknowledged only once the earlier batch holding their outputs has them on the broker.
-            admitted.prior().thenCompose(priorDelivered -> priorDelivered
-                            ? acknowledge(batch, admitted) : CompletableFuture.<Void>completedFuture(null))
-                    .whenComplete((v, ackError) -> ownership.completed(admitted, true));
+            // Skipped re-deliveries count as done only once the earlier batch holding their outputs has them
+            // on the broker (a failed one stops the stream and marks their partitions failed).
+            admitted.prior().whenComplete((priorDelivered, priorError) -> ownership.completed(admitted, true));
         });
-        return CompletableFuture.completedFuture(null);
     }
 
     /**
      * Exactly-once: the batch's outputs and the offsets past its records, in one transaction sent with
      * the consumer's group generation, so that a replica that lost the partitions cannot commit them.
      */
-    private CompletionStage<Void> sendInTransaction(KafkaRecordBatch<String, byte[]> batch,
-                                                    PartitionOwnership.Admitted admitted, BatchProcessor.Output out) {
+    private void sendInTransaction(PartitionOwnership.Admitted admitted, BatchProcessor.Output out) {
         Map<TopicPartition, OffsetAndMetadata> offsets = PartitionOwnership.commitOffsets(admitted.lastOffsets());
         try {
             if (!offsets.isEmpty()) { // empty: only re-deliveries of records answered already
@@ -168,15 +171,12 @@ public class ImageStream {
             }
         } catch (RuntimeException e) {
             ownership.completed(admitted, false);
-            batch.nack(e);
-            return CompletableFuture.completedFuture(null);
+            failures.accept(e);
+            return;
         }
         ownership.completed(admitted, true);
         recordLatency(admitted.records());
         tap.delivered(out.taken());
-        // The commit strategy ignores it; acknowledged for SmallRye's bookkeeping only.
-        batch.ack();
-        return CompletableFuture.completedFuture(null);
     }
 
     /** The bounded dead letter of {@code input}, whose output the broker refused for a reason tied to it. */
@@ -194,20 +194,6 @@ public class ImageStream {
         for (ConsumerRecord<String, byte[]> record : records) {
             metrics.latency(now - record.timestamp());
         }
-    }
-
-    /** Acknowledges the partitions of the batch this replica still owns (their latest record stands for all). */
-    private static CompletableFuture<Void> acknowledge(KafkaRecordBatch<String, byte[]> batch,
-                                                       PartitionOwnership.Admitted admitted) {
-        Map<TopicPartition, KafkaRecord<String, byte[]>> latest = batch.getLatestOffsetRecords();
-        if (admitted.partitions().size() == latest.size()) {
-            return batch.ack().toCompletableFuture();
-        }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (TopicPartition partition : admitted.partitions()) {
-            acks.add(latest.get(partition).ack().toCompletableFuture());
-        }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     /** Images the warm-up runs at most: enough for the JIT to compile the per-record path (C2 after ~10,000 calls). */

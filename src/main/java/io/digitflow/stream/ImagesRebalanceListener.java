@@ -2,8 +2,6 @@ package io.digitflow.stream;
 
 import io.digitflow.config.DigitflowConfig;
 import io.quarkus.logging.Log;
-import io.smallrye.common.annotation.Identifier;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,19 +17,15 @@ import java.util.Optional;
 /**
  * Hands partitions of the images topic over without duplicates: on revocation (a rebalance, or
  * leaving the group when the replica stops) waits for the batches in flight and commits their
- * offsets before the next owner reads. Runs on the Kafka poll thread, after SmallRye's own commit of
- * what was acknowledged until then. Wired by name in application.properties.
+ * offsets before the next owner reads. Runs on the poll thread ({@link ImagePolling}), inside the
+ * consumer's poll, between two poll batches.
  *
  * <p>What the hand-over commits is the {@link Delivery}'s: in exactly-once mode nothing, since every offset
  * is committed by the transaction of the batch's outputs, and the drain only lets the transactions in
  * flight finish first.
  */
 @ApplicationScoped
-@Identifier(ImagesRebalanceListener.NAME)
-public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
-
-    /** The name mp.messaging.incoming.images.consumer-rebalance-listener.name refers to. */
-    public static final String NAME = "digitflow-images";
+public class ImagesRebalanceListener {
 
     /** Bound of the consumer calls made here, on the poll thread in the middle of a rebalance. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
@@ -46,7 +40,6 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
         this.delivery = delivery;
     }
 
-    @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (TopicPartition partition : partitions) {
@@ -67,12 +60,10 @@ public class ImagesRebalanceListener implements KafkaConsumerRebalanceListener {
         Log.infof("Assigned %s", positions);
     }
 
-    @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         handOver(consumer, partitions);
     }
 
-    @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         // Another replica owns them already: committing would fail; only stop classifying them.
         try {

@@ -24,11 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * batches already classified are awaited until the broker has their outputs, and their offsets are
  * committed before the next owner starts reading.
  *
- * <p>SmallRye's throttled commit strategy commits on revocation only what was acknowledged at that
- * moment, and it does so before any application listener runs; records classified but still in
- * flight, and records already handed to the inference thread, would be processed here and again by
- * the next owner. Thread-safe: the Kafka poll thread, the inference thread and the producer's I/O
- * thread all call in.
+ * <p>It also says what the poll loop ({@link ImagePolling}) may commit while it owns them
+ * ({@link #committable}): offsets move in the order the batches were polled, past a batch only once it and
+ * every earlier one have their outputs on the broker. Thread-safe: the poll thread and the producer's I/O
+ * thread call in.
  */
 @Singleton
 public class PartitionOwnership {
@@ -48,6 +47,15 @@ public class PartitionOwnership {
 
     /** Batches admitted and not completed yet, oldest first; at most the batches in flight plus one. */
     private final List<Admitted> inFlight = new ArrayList<>();
+    /**
+     * Batches admitted, oldest first, until they and every earlier one completed: what {@link #committable}
+     * may commit advances in admission order, never past a batch still on its way (or failed).
+     */
+    private final java.util.ArrayDeque<Admitted> order = new java.util.ArrayDeque<>();
+    /** Completed batches still behind an earlier one in {@link #order}, with whether they were delivered. */
+    private final Map<Admitted, Boolean> outcomes = new java.util.IdentityHashMap<>();
+    /** Per owned partition, the next offset to commit that was not committed yet (at-least-once). */
+    private final Map<TopicPartition, Long> toCommit = new HashMap<>();
 
     /**
      * A poll batch cut down to what this replica may classify now.
@@ -80,6 +88,7 @@ public class PartitionOwnership {
             next.put(partition, position);
             acked.remove(partition);
             failed.remove(partition);
+            toCommit.remove(partition);
         });
     }
 
@@ -146,6 +155,7 @@ public class PartitionOwnership {
         }
         Admitted admitted = new Admitted(keep, partitions, lastOffsets, prior(skipped));
         inFlight.add(admitted);
+        order.addLast(admitted);
         return admitted;
     }
 
@@ -181,6 +191,7 @@ public class PartitionOwnership {
                 failed.addAll(batch.lastOffsets().keySet());
             }
             inFlight.remove(batch);
+            settle(batch, delivered);
             pending--;
             notifyAll();
         }
@@ -188,11 +199,56 @@ public class PartitionOwnership {
         batch.done().complete(delivered);
     }
 
+    /** Moves what may be committed forward past {@code batch} and every completed one behind it, in admission order. */
+    private void settle(Admitted batch, boolean delivered) {
+        if (!order.contains(batch)) {
+            return; // admitted while stopping: nothing to commit
+        }
+        outcomes.put(batch, delivered);
+        while (!order.isEmpty() && outcomes.containsKey(order.peekFirst())) {
+            Admitted oldest = order.removeFirst();
+            boolean ok = outcomes.remove(oldest);
+            for (Map.Entry<TopicPartition, Long> entry : oldest.lastOffsets().entrySet()) {
+                TopicPartition partition = entry.getKey();
+                if (!ok || failed.contains(partition)) {
+                    toCommit.remove(partition);
+                } else if (next.containsKey(partition)) {
+                    toCommit.merge(partition, entry.getValue() + 1, Math::max);
+                }
+            }
+        }
+    }
+
+    /**
+     * At-least-once: the offsets to commit now, and forgets them. Per owned partition, past the records whose
+     * batches and every batch admitted before them have their outputs on the broker; never past an output the
+     * broker refused. Empty when nothing moved since the last call. Put them back with {@link #uncommitted} if
+     * the commit fails.
+     */
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committable() {
+        if (toCommit.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        toCommit.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset)));
+        toCommit.clear();
+        return commit;
+    }
+
+    /** A commit of {@link #committable} offsets failed: they are committed with the next ones (if still owned). */
+    public synchronized void uncommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            if (next.containsKey(partition) && !failed.contains(partition)) {
+                toCommit.merge(partition, offset.offset(), Math::max);
+            }
+        });
+    }
+
     /**
      * Partitions are being revoked: stops classifying their records, waits (at most {@code timeout})
      * for the batches in flight, and returns the offsets to commit for them (none for partitions
      * with nothing acknowledged since their assignment). Empty when the wait timed out: then only
-     * what SmallRye committed stays committed, and the next owner classifies the rest again.
+     * what was committed before stays committed, and the next owner classifies the rest again.
      */
     public Optional<Map<TopicPartition, OffsetAndMetadata>> revoke(Collection<TopicPartition> partitions,
                                                                    Duration timeout) throws InterruptedException {
@@ -200,6 +256,7 @@ public class PartitionOwnership {
         synchronized (this) {
             for (TopicPartition partition : partitions) {
                 next.remove(partition);
+                toCommit.remove(partition);
             }
             if (!awaitIdle(timeout)) {
                 partitions.forEach(acked::remove);

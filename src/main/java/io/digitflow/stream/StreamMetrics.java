@@ -77,6 +77,6 @@ public class StreamMetrics {
     }
 
     void latency(long millis) {
-        latency.record(Duration.ofMillis(Math.max(0, millis)));
+        latency.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS); // no Duration per record
     }
 }

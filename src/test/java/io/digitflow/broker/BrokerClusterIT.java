@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,10 @@ class BrokerClusterIT {
     private static final int NODES = 3;
     private static final int IDS = 12_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** SmallRye's line when a Kafka channel fails (and stops for good). */
+    /** SmallRye's line when a Kafka channel fails (and stops for good): the control channel is one. */
     private static final String CHANNEL_FAILED = "SRMSG18228";
+    /** The images poll loop's line when it stops for good. */
+    private static final String STREAM_STOPPED = "The images stream stopped";
 
     @TempDir
     static Path dataDir;
@@ -188,7 +191,7 @@ class BrokerClusterIT {
             }
             assertThat(service.isAlive()).isTrue();
             assertThat(Files.readString(log)).as("the channel never failed (see %s)", log)
-                    .doesNotContain("SRMSG18203", "TooManyMessagesWithoutAck");
+                    .doesNotContain(STREAM_STOPPED, "SRMSG18203", "TooManyMessagesWithoutAck");
         }
         assertEveryIdPredictedAndNothingDeadLettered(prefix, seen);
         System.out.printf("Cluster test: two of three away, all %d ids predicted in %.1f s%n", IDS,
@@ -197,9 +200,9 @@ class BrokerClusterIT {
 
     /**
      * A group coordinator lost after the assignment, before a partition's first record: SmallRye's throttled
-     * strategy asks the coordinator for that partition's committed offset and failed the channel for good
-     * after default.api.timeout.ms. The partition's records now wait for the coordinator and are predicted
-     * once it is back. Made deterministic: the images topic has one partition with its only replica on a
+     * strategy (the images channel's until the poll loop of our own) asked the coordinator for that partition's
+     * committed offset and failed the channel for good after default.api.timeout.ms. The records must reach
+     * the service, wait for the cluster and be predicted once it is back, with the stream never stopped. Made deterministic: the images topic has one partition with its only replica on a
      * node that is not the group's coordinator, and it stays empty until the coordinator and the third node
      * are gone (two of three: no controller quorum, so the coordinator cannot move either).
      */
@@ -247,13 +250,17 @@ class BrokerClusterIT {
                 }
                 KafkaClients.sendAll(producer, records);
             }
-            await("the committed offset asked again while the coordinator is away").atMost(Duration.ofMinutes(1))
+            // The partition's first records reach the service while the coordinator is away: its poll loop
+            // fetches from the partition's leader and classifies them; their outputs (the predictions topic
+            // wants two replicas in sync) and commits wait for the cluster, and the loop polls no further than
+            // digitflow.batch.max-in-flight batches ahead of the broker.
+            URI metrics = URI.create("http://localhost:" + httpPort + "/q/metrics");
+            await("the first records polled while the coordinator is away").atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.readString(log).contains("asking again")
-                            || Files.readString(log).contains(CHANNEL_FAILED) || !service.isAlive());
+                    .until(() -> recordsIn(Http.get(metrics).body()) > 0 || !service.isAlive());
             assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
-            assertThat(Files.readString(log)).as("the images channel did not fail (see %s)", log)
-                    .doesNotContain(CHANNEL_FAILED);
+            assertThat(Files.readString(log)).as("the images stream did not stop (see %s)", log)
+                    .doesNotContain(CHANNEL_FAILED, STREAM_STOPPED);
 
             cluster.restart(othersThan(survivor));
             Set<String> seen = new HashSet<>();
@@ -269,8 +276,86 @@ class BrokerClusterIT {
             }
             assertThat(seen).hasSize(count);
             assertThat(Files.readString(log)).as("the channel never failed (see %s)", log)
-                    .doesNotContain(CHANNEL_FAILED, "SRMSG18203", "SRMSG18217");
+                    .doesNotContain(CHANNEL_FAILED, STREAM_STOPPED, "SRMSG18203", "SRMSG18217");
         }
+    }
+
+    /** The service's digitflow_records_in_total in a Prometheus scrape; 0 before the first record. */
+    private static double recordsIn(String scrape) {
+        return scrape.lines().filter(line -> line.startsWith("digitflow_records_in_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * Outputs that cannot reach the broker for longer than the consumer's max.poll.interval.ms: the images poll
+     * loop takes no further batch while max-in-flight batches wait, but it must go on polling (its partitions
+     * paused) so that the group keeps the replica. A loop that only waited for room would miss its poll
+     * deadline: the consumer gives its partitions up ("poll timeout has expired"), they are lost, and the
+     * batches already classified are classified again after the rejoin. Made deterministic: the predictions
+     * topic has one partition on a node that is neither the group's coordinator nor the images' leader, and
+     * that node is away for five poll intervals.
+     */
+    @Test
+    void outputsStalledLongerThanThePollIntervalKeepTheReplicaInItsGroup() throws Exception {
+        String prefix = "stalled";
+        String group = prefix + "-service";
+        int images = 400;
+        Duration pollInterval = Duration.ofSeconds(3);
+        // An offset of a topic the service does not read makes the group known, so its coordinator can be asked.
+        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".marker", 1, Map.of())), TIMEOUT);
+        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".marker", 0),
+                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                .get(group).coordinator().id();
+        int away = coordinator % NODES + 1;
+        Map<String, String> oneReplica = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
+        admin.createTopics(List.of(new NewTopic(prefix + ".images", Map.of(0, List.of(coordinator))).configs(oneReplica),
+                new NewTopic(prefix + ".predictions", Map.of(0, List.of(away))).configs(oneReplica),
+                new NewTopic(prefix + ".images.dlq", Map.of(0, List.of(coordinator))).configs(oneReplica)))
+                .all().get(30, TimeUnit.SECONDS);
+        Path log = log("cluster-stalled-service.log");
+        int httpPort = Http.freePort();
+        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
+        URI metrics = URI.create("http://localhost:" + httpPort + "/q/metrics");
+        Map<String, String> settings = new HashMap<>(slowStream(httpPort));
+        settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
+        Map<String, Integer> predicted = new HashMap<>();
+        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, settings, TestModels.HOME);
+             KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
+                     prefix + ".predictions")) {
+            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+
+            cluster.kill(away);
+            MnistSplit test = TestMnist.get().test();
+            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                for (int i = 0; i < images; i++) {
+                    records.add(new ProducerRecord<>(prefix + ".images", 0, "id-" + i, test.image(i)));
+                }
+                KafkaClients.sendAll(producer, records);
+            }
+            await("the first batches classified, their outputs held up").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> recordsIn(Http.get(metrics).body()) > 0 || !service.isAlive());
+            await("the service running through five poll intervals with the predictions' node away")
+                    .during(pollInterval.multipliedBy(5)).atMost(pollInterval.multipliedBy(7)).until(service::isAlive);
+
+            cluster.restart(away);
+            await(images + " ids predicted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                            predicted.merge(r.key(), 1, Integer::sum);
+                        }
+                        return predicted.size() >= images || !service.isAlive();
+                    });
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+            assertThat(Files.readString(log)).as("the group kept the replica (see %s)", log)
+                    .doesNotContain("poll timeout has expired", "Lost [", STREAM_STOPPED);
+        }
+        assertThat(predicted).hasSize(images);
+        assertThat(predicted.values()).as("each id predicted once: no batch classified again").allMatch(n -> n == 1);
     }
 
     private static int[] othersThan(int survivor) {

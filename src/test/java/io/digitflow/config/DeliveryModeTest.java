@@ -1,41 +1,49 @@
 package io.digitflow.config;
 
-import io.digitflow.stream.PatientCommits;
+import io.digitflow.kafka.ReplicaIdentity;
+import io.digitflow.stream.Delivery;
 import io.digitflow.support.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * digitflow.delivery picks the images channel's commit strategy through application.properties:
- * at-least-once (the default) keeps SmallRye's throttled commits (made patient with a lost coordinator), exactly-once leaves every commit to
- * the output transactions.
+ * digitflow.delivery picks how the images poll loop reads and commits: at-least-once (the default) reads
+ * uncommitted and commits the offsets of delivered batches itself; exactly-once reads committed images and
+ * leaves every commit to the output transactions (a transactional.id of its own).
  */
 class DeliveryModeTest {
 
-    private static final String COMMIT_STRATEGY = "mp.messaging.incoming.images.commit-strategy";
-
     @Test
-    void atLeastOnceIsTheDefaultAndCommitsThrottled() throws IOException {
-        SmallRyeConfig config = config(Map.of());
-        assertThat(config.getConfigMapping(DigitflowConfig.class).delivery())
-                .isEqualTo(DigitflowConfig.Delivery.AT_LEAST_ONCE);
-        assertThat(config.getConfigMapping(DigitflowConfig.class).transactionalId()).isEmpty();
-        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo(PatientCommits.NAME);
+    void atLeastOnceIsTheDefaultAndCommitsItself() {
+        SmallRyeConfig config = config(Map.of("digitflow.replica-id", "replica-9"));
+        DigitflowConfig digitflow = config.getConfigMapping(DigitflowConfig.class);
+        assertThat(digitflow.delivery()).isEqualTo(DigitflowConfig.Delivery.AT_LEAST_ONCE);
+        assertThat(digitflow.transactionalId()).isEmpty();
+        Delivery delivery = Delivery.of(digitflow, new ReplicaIdentity(digitflow));
+        assertThat(delivery.transactionalId()).as("no transactions: the poll loop commits").isEmpty();
+        Map<String, Object> consumer = new HashMap<>();
+        delivery.configureConsumer(consumer);
+        assertThat(consumer).doesNotContainKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
     }
 
     @Test
-    void exactlyOnceLeavesCommitsToTheTransactions() throws IOException {
+    void exactlyOnceLeavesCommitsToTheTransactions() {
         SmallRyeConfig config = config(Map.of("digitflow.delivery", "exactly-once",
-                "digitflow.transactional-id", "replica-0"));
+                "digitflow.transactional-id", "replica-0", "digitflow.replica-id", "replica-9"));
         DigitflowConfig digitflow = config.getConfigMapping(DigitflowConfig.class);
         assertThat(digitflow.delivery()).isEqualTo(DigitflowConfig.Delivery.EXACTLY_ONCE);
         assertThat(digitflow.transactionalId()).contains("replica-0");
-        assertThat(config.getValue(COMMIT_STRATEGY, String.class)).isEqualTo("ignore");
+        Delivery delivery = Delivery.of(digitflow, new ReplicaIdentity(digitflow));
+        assertThat(delivery.transactionalId()).as("the configured id wins").contains("replica-0");
+        Map<String, Object> consumer = new HashMap<>();
+        delivery.configureConsumer(consumer);
+        assertThat(consumer).containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
 
     private static SmallRyeConfig config(Map<String, String> overrides) {

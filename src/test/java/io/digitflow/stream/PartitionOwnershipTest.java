@@ -136,4 +136,44 @@ class PartitionOwnershipTest {
         ownership.completed(after, false);
         assertThat(ownership.pending()).isZero();
     }
+
+    /**
+     * The poll loop commits what {@link PartitionOwnership#committable} gives: never past a batch whose outputs
+     * are still on their way, even when a later batch of the same partition got its outputs acknowledged first
+     * (batches are sent to several output partitions, whose acknowledgements come in any order).
+     */
+    @Test
+    void commitsAdvanceInPollOrderOnlyPastDeliveredBatches() {
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(Map.of(P0, 0L, P1, 0L));
+        var a = ownership.admit(List.of(record(P0, 0), record(P0, 1), record(P1, 0)));
+        var b = ownership.admit(List.of(record(P0, 2), record(P1, 1)));
+        var c = ownership.admit(List.of(record(P0, 3)));
+        assertThat(ownership.committable()).as("nothing delivered yet").isEmpty();
+
+        ownership.completed(b, true);
+        assertThat(ownership.committable()).as("b is done, but a, before it, is not").isEmpty();
+        ownership.completed(a, true);
+        assertThat(ownership.committable()).as("a and b delivered: past both")
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(3), P1, new OffsetAndMetadata(2)));
+        assertThat(ownership.committable()).as("given once").isEmpty();
+
+        // A failed commit gives its offsets back for the next one.
+        ownership.uncommitted(Map.of(P0, new OffsetAndMetadata(3)));
+        assertThat(ownership.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(3)));
+
+        // A batch whose outputs failed: its partition is never committed past it, later batches neither.
+        ownership.completed(c, false);
+        var d = ownership.admit(List.of(record(P0, 4), record(P1, 2)));
+        ownership.completed(d, true);
+        assertThat(ownership.committable()).as("P0 failed at 3: only P1 moves")
+                .isEqualTo(Map.of(P1, new OffsetAndMetadata(3)));
+
+        // Revoked partitions are committed by the hand-over, not by the loop.
+        var e = ownership.admit(List.of(record(P1, 3)));
+        ownership.completed(e, true);
+        ownership.assigned(Map.of(P1, 4L));
+        assertThat(ownership.committable()).as("P1 assigned afresh: its old offsets are not the loop's to commit")
+                .isEmpty();
+    }
 }
