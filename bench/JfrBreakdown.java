@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Where the service's CPU and allocations go while it streams, from a JFR recording of `serve`
  * (bench/profile.sh makes one): CPU samples and allocation samples in the streaming window (from the
- * first to the last sample on the inference worker thread), each put in the category of its first frame
+ * first to the last sample on the thread that classifies: the images poll loop's), each put in the category of its first frame
  * outside the JDK, so a HashMap call made by the Kafka consumer counts as the Kafka consumer's.
  *
  * Usage: java bench/JfrBreakdown.java <recording.jfr> [records streamed] [seconds of the window to skip]
@@ -75,7 +75,7 @@ public class JfrBreakdown {
             }
         }
         if (first == null) {
-            System.out.println("No sample on the inference worker thread: did the service stream anything?");
+            System.out.println("No sample on the images poll thread: did the service stream anything?");
             return;
         }
         Instant streamStart = first;
@@ -145,7 +145,9 @@ public class JfrBreakdown {
 
     private static boolean onInferenceThread(RecordedEvent e) {
         RecordedThread thread = e.getThread("sampledThread");
-        return thread != null && thread.getJavaName() != null && thread.getJavaName().startsWith("inference");
+        // The images poll loop's thread; "inference" was SmallRye's worker before it.
+        return thread != null && thread.getJavaName() != null && (thread.getJavaName().equals("digitflow-images-poll")
+                || thread.getJavaName().startsWith("inference"));
     }
 
     private static String threadGroup(RecordedThread thread) {

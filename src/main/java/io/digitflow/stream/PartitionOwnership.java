@@ -135,28 +135,48 @@ public class PartitionOwnership {
         Map<TopicPartition, Long> lastOffsets = new HashMap<>();
         /** Per partition, the lowest offset skipped as a re-delivery. */
         Map<TopicPartition, Long> skipped = new HashMap<>();
+        // A poll batch comes partition by partition: the map is read and written once per run of a partition,
+        // not once per record (no boxed offset per record).
         TopicPartition last = null;
+        boolean owned = false;
+        long expected = 0;
+        long lastKept = -1;
         for (ConsumerRecord<String, byte[]> record : batch) {
-            TopicPartition partition = last != null && last.partition() == record.partition()
-                    && last.topic().equals(record.topic()) ? last : new TopicPartition(record.topic(), record.partition());
-            last = partition;
-            Long expected = next.get(partition);
-            if (expected == null) {
+            if (last == null || last.partition() != record.partition() || !last.topic().equals(record.topic())) {
+                keptUpTo(last, lastKept, lastOffsets);
+                last = new TopicPartition(record.topic(), record.partition());
+                Long position = next.get(last);
+                owned = position != null;
+                expected = owned ? position : 0;
+                lastKept = -1;
+                if (owned) {
+                    partitions.add(last);
+                }
+            }
+            if (!owned) {
                 continue; // revoked: the next owner reads it from the committed offset
             }
-            partitions.add(partition);
             if (record.offset() >= expected) {
                 keep.add(record);
-                next.put(partition, record.offset() + 1);
-                lastOffsets.put(partition, record.offset());
+                expected = record.offset() + 1;
+                lastKept = record.offset();
             } else {
-                skipped.putIfAbsent(partition, record.offset());
+                skipped.putIfAbsent(last, record.offset());
             }
         }
+        keptUpTo(last, lastKept, lastOffsets);
         Admitted admitted = new Admitted(keep, partitions, lastOffsets, prior(skipped));
         inFlight.add(admitted);
         order.addLast(admitted);
         return admitted;
+    }
+
+    /** A run of {@code partition}'s records was kept up to {@code offset} (-1: none kept): the next one to classify follows it. */
+    private void keptUpTo(TopicPartition partition, long offset, Map<TopicPartition, Long> lastOffsets) {
+        if (partition != null && offset >= 0) {
+            next.put(partition, offset + 1);
+            lastOffsets.put(partition, offset);
+        }
     }
 
     /** Completes once the batches in flight that hold the outputs of the skipped offsets completed. */
