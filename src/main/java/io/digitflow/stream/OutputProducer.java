@@ -66,12 +66,22 @@ public class OutputProducer {
     @Inject
     public OutputProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DigitflowConfig config,
                           Delivery delivery) {
-        // Everything under kafka.* (bootstrap servers, SASL/TLS settings) applies here too; acks=all and
-        // idempotence: at-least-once without duplicates from retries.
+        this.transactionalId = delivery.transactionalId();
+        this.producer = ClientFactory.of(kafka).producer("digitflow-outputs", settings(kafka, config, delivery));
+    }
+
+    /** The output producer's own settings, over {@code kafka.*} (which also applies: bootstrap servers, SASL/TLS). */
+    static Map<String, Object> settings(Map<String, Object> kafka, DigitflowConfig config, Delivery delivery) {
+        // acks=all and idempotence come from ClientFactory: at-least-once without duplicates from retries.
         Map<String, Object> props = new HashMap<>();
-        // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // A poll batch arrives as a burst, so batches fill without waiting; 2 ms only gathers stragglers
+        // (docs/performance.md has the measurements). kafka.linger.ms and kafka.batch.size win when set.
+        if (!kafka.containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        }
+        if (!kafka.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        }
         // Set, not defaulted: every output is built to fit it (BatchProcessor), and serve checks at start
         // that the output topics' max.message.bytes take it (OutputLimits).
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordBounds.of(config).maxOutputBytes());
@@ -84,10 +94,9 @@ public class OutputProducer {
         int deliveryMillis = (int) Math.min(Integer.MAX_VALUE, config.output().deliveryTimeout().toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMillis);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deliveryMillis);
-        this.transactionalId = delivery.transactionalId();
         // transaction.timeout.ms stays Kafka's 60 s unless kafka.transaction.timeout.ms says otherwise.
-        transactionalId.ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
-        this.producer = ClientFactory.of(kafka).producer("digitflow-outputs", props);
+        delivery.transactionalId().ifPresent(id -> props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
+        return props;
     }
 
     /**
