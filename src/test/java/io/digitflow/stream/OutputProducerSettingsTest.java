@@ -18,17 +18,17 @@ class OutputProducerSettingsTest {
     void measuredDefaultsUnlessKafkaSettingsSayOtherwise() {
         Map<String, Object> defaults = OutputProducer.settings(Map.of("bootstrap.servers", "localhost:9092"), config,
                 new Delivery.AtLeastOnce());
-        assertThat(defaults).containsEntry(ProducerConfig.LINGER_MS_CONFIG, 2)
+        assertThat(defaults).containsEntry(ProducerConfig.LINGER_MS_CONFIG, 0)
                 .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
                 .doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
-        Map<String, Object> kafka = Map.of("bootstrap.servers", "localhost:9092", ProducerConfig.LINGER_MS_CONFIG, "0",
+        Map<String, Object> kafka = Map.of("bootstrap.servers", "localhost:9092", ProducerConfig.LINGER_MS_CONFIG, "5",
                 ProducerConfig.BATCH_SIZE_CONFIG, "65536");
         Map<String, Object> own = OutputProducer.settings(kafka, config, new Delivery.ExactlyOnce("replica-0"));
         assertThat(own).as("absent here, so ClientFactory's kafka.* values stand")
                 .doesNotContainKeys(ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG)
                 .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "replica-0");
         assertThat(io.digitflow.kafka.ClientFactory.of(kafka).producerSettings("digitflow-outputs", own))
-                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0").containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5").containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     }
 }
