@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,22 +131,7 @@ public class ImagePolling {
     private void run(long commitIntervalMs) {
         KafkaConsumer<String, byte[]> consumer = this.consumer;
         try {
-            consumer.subscribe(List.of(config.topics().images()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    rebalance.onPartitionsRevoked(consumer, partitions);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    rebalance.onPartitionsAssigned(consumer, partitions);
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    rebalance.onPartitionsLost(consumer, partitions);
-                }
-            });
+            consumer.subscribe(List.of(config.topics().images()), rebalance.of(consumer));
             while (!stopping && failure == null) {
                 commit(consumer, commitIntervalMs);
                 if (!stream.awaitRoom(ROOM_WAIT)) {

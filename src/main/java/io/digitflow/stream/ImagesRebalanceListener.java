@@ -4,6 +4,7 @@ import io.digitflow.config.DigitflowConfig;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +39,26 @@ public class ImagesRebalanceListener {
         this.ownership = ownership;
         this.drainTimeout = config.serve().drainTimeout();
         this.delivery = delivery;
+    }
+
+    /** This listener as Kafka calls it, for {@code consumer}'s subscription. */
+    public ConsumerRebalanceListener of(Consumer<?, ?> consumer) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                ImagesRebalanceListener.this.onPartitionsRevoked(consumer, partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                ImagesRebalanceListener.this.onPartitionsAssigned(consumer, partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                ImagesRebalanceListener.this.onPartitionsLost(consumer, partitions);
+            }
+        };
     }
 
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
