@@ -145,9 +145,9 @@ public class JfrBreakdown {
 
     private static boolean onInferenceThread(RecordedEvent e) {
         RecordedThread thread = e.getThread("sampledThread");
-        // The images poll loop's thread; "inference" was SmallRye's worker before it.
+        // The images poll loop's thread; "inference" was SmallRye's worker before it; bench/BareLoop.java's loop.
         return thread != null && thread.getJavaName() != null && (thread.getJavaName().equals("digitflow-images-poll")
-                || thread.getJavaName().startsWith("inference"));
+                || thread.getJavaName().startsWith("inference") || thread.getJavaName().equals("bare-loop"));
     }
 
     private static String threadGroup(RecordedThread thread) {

@@ -2,6 +2,8 @@
 # End-to-end benchmark of the service on this machine, broker included, with `send` and `watch`:
 #   1. drain a backlog of N raw MNIST images with each engine in ENGINES: auto (the native kernel),
 #      nd4j, and constant (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
+#      bare (bench/BareLoop.java: a bare kafka-clients loop answering each image with a JSON, nothing else:
+#      the floor of the Kafka path on this machine, measured the same way);
 #   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles;
 #      SHADOW=yes: each engine but constant drains with a shadow candidate scoring every batch too (a
 #      1-epoch retrain published without promotion, then `control shadow`), to measure what shadow costs;
@@ -31,6 +33,7 @@ CONSOLE=${CONSOLE:-no}
 CONSOLE_PORT=$((PORT + 2))
 if [ "$CONSOLE" = yes ]; then SERVE_OPTS="$SERVE_OPTS -Dquarkus.http.port=$CONSOLE_PORT"; fi
 SERVE_ENV=${SERVE_ENV:-}
+# JVM options of the bare loop (ENGINES=bare), e.g. a JFR recording: BARE_OPTS="-XX:StartFlightRecording=..."
 work=$(mktemp -d)
 app=(java -jar target/quarkus-app/quarkus-run.jar)
 export DIGITFLOW_BROKER_PORT=$PORT DIGITFLOW_BROKER_CONTROLLER_PORT=$((PORT + 1))
@@ -50,11 +53,16 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / h
 # The images the service at metrics port $1 has consumed so far.
 records_in() { curl -s "http://127.0.0.1:$1/q/metrics" | awk '/^digitflow_records_in_total/ { printf "%d", $2 }'; }
 # Warmed figures of a drain (the data-plane issue's way): CPU of the service ($1) and the broker ($2) and the
-# wall time from the moment the service (metrics port $3) has consumed WARM records to the end ($watcher).
+# wall time from the moment the service (metrics port $3; "bare": the bare loop's log saying "warm") has
+# consumed WARM records to the end ($watcher).
 warmed_drain() {
   local serve=$1 broker=$2 port=$3 seen=0 t0 s0 b0 t1
   for _ in $(seq 6000); do
-    seen=$(records_in "$port"); seen=${seen:-0}
+    if [ "$port" = bare ]; then
+      grep -qx warm "$work/serve-bare.log" && seen=$WARM
+    else
+      seen=$(records_in "$port"); seen=${seen:-0}
+    fi
     [ "$seen" -ge "$WARM" ] && break
     kill -0 "$watcher" 2>/dev/null || break
     sleep 0.05
@@ -100,7 +108,7 @@ shadow_candidate() {
 
 for engine in $ENGINES; do
   shadowed=no
-  [ "$SHADOW" = yes ] && [ "$engine" != constant ] && shadowed=yes
+  [ "$SHADOW" = yes ] && [ "$engine" != constant ] && [ "$engine" != bare ] && shadowed=yes
   echo "== backlog of $N images, engine $engine$([ $shadowed = yes ] && echo ', with a shadow candidate')"
   fresh_broker "$engine"
   broker=${pids[-1]}
@@ -118,8 +126,13 @@ for engine in $ENGINES; do
   metrics_port=$((PORT + 4))
   if [ "$CONSOLE" = yes ]; then metrics_port=$CONSOLE_PORT
   elif [ $shadowed = no ]; then SERVE_OPTS_RUN="-Dquarkus.http.port=$metrics_port"; fi
-  start "serve-$engine" "digitflow serving" \
-    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV $SERVE_ENV_RUN java $(serve_opts "$engine") $SERVE_OPTS_RUN -jar target/quarkus-app/quarkus-run.jar serve
+  if [ "$engine" = bare ]; then
+    start serve-bare "bare loop polling" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java 127.0.0.1:$PORT "$N" "$WARM"
+    metrics_port=bare
+  else
+    start "serve-$engine" "digitflow serving" \
+      env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV $SERVE_ENV_RUN java $(serve_opts "$engine") $SERVE_OPTS_RUN -jar target/quarkus-app/quarkus-run.jar serve
+  fi
   serve=${pids[-1]}
   warmed_drain "$serve" "$broker" "$metrics_port" > "$work/warmed-$engine.txt" # not in $(...): it waits for $watcher
   if [ $shadowed = yes ]; then
@@ -127,6 +140,7 @@ for engine in $ENGINES; do
   fi
   sed -n '/^Summary/,$p' "$work/watch-$engine.log"
   cat "$work/warmed-$engine.txt"
+  grep -h "^bare loop:" "$work/serve-$engine.log" | sed 's/^/  /' || true
   grep -h "^CPU" "$work/watch-$engine.log" || true
   if [ "$CONSOLE" = yes ]; then echo "  console: $(grep -c '^event: tick' "$work/console-$engine.log" || true) ticks received"; fi
   # CPU seconds each process used in all (start-up included): where the two cores went.
