@@ -22,7 +22,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the service's fetch settings, keeps each input's key and headers on its answer, and writes what `watch`
  * reads, so bench/e2e.sh measures it the way it measures the service (`ENGINES=bare`).
  *
- *   java -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java BOOTSTRAP TOTAL WARM
+ *   java -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java BOOTSTRAP TOTAL WARM [consumer.NAME=VALUE|producer.NAME=VALUE ...]
+ *
+ * Without settings it is the untuned loop (Kafka's defaults, but the service's max.poll.records and
+ * max.partition.fetch.bytes); `BARE_SETTINGS` in bench/e2e.sh gives it the service's other settings too
+ * (e.g. producer.batch.size=262144 consumer.fetch.min.bytes=401408 consumer.fetch.max.wait.ms=2).
  *
  * (`BARE_OPTS="-XX:StartFlightRecording=filename=bare.jfr,settings=profile" ENGINES=bare bench/e2e.sh`, then
  * `java bench/JfrBreakdown.java bare.jfr N 5`, profiles it like the service.)
@@ -54,6 +58,16 @@ public class BareLoop {
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        for (int i = 3; i < args.length; i++) {
+            String[] setting = args[i].split("=", 2);
+            if (setting[0].startsWith("consumer.")) {
+                consumerConfig.put(setting[0].substring("consumer.".length()), setting[1]);
+            } else if (setting[0].startsWith("producer.")) {
+                producerConfig.put(setting[0].substring("producer.".length()), setting[1]);
+            } else {
+                throw new IllegalArgumentException("not consumer.NAME=VALUE nor producer.NAME=VALUE: " + args[i]);
+            }
+        }
         // A typical prediction of the service, its id replaced by each record's key.
         // A typical prediction of the service (PredictionJson), its id the record's key: built from bytes, as
         // cheap as JSON gets, so that this stays the floor.

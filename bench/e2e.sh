@@ -33,7 +33,8 @@ CONSOLE=${CONSOLE:-no}
 CONSOLE_PORT=$((PORT + 2))
 if [ "$CONSOLE" = yes ]; then SERVE_OPTS="$SERVE_OPTS -Dquarkus.http.port=$CONSOLE_PORT"; fi
 SERVE_ENV=${SERVE_ENV:-}
-# JVM options of the bare loop (ENGINES=bare), e.g. a JFR recording: BARE_OPTS="-XX:StartFlightRecording=..."
+# JVM options of the bare loop (ENGINES=bare), e.g. a JFR recording: BARE_OPTS="-XX:StartFlightRecording=...",
+# and its client settings (see bench/BareLoop.java): BARE_SETTINGS="producer.batch.size=262144 ..."
 work=$(mktemp -d)
 app=(java -jar target/quarkus-app/quarkus-run.jar)
 export DIGITFLOW_BROKER_PORT=$PORT DIGITFLOW_BROKER_CONTROLLER_PORT=$((PORT + 1))
@@ -127,7 +128,7 @@ for engine in $ENGINES; do
   if [ "$CONSOLE" = yes ]; then metrics_port=$CONSOLE_PORT
   elif [ $shadowed = no ]; then SERVE_OPTS_RUN="-Dquarkus.http.port=$metrics_port"; fi
   if [ "$engine" = bare ]; then
-    start serve-bare "bare loop polling" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java 127.0.0.1:$PORT "$N" "$WARM"
+    start serve-bare "bare loop polling" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java 127.0.0.1:$PORT "$N" "$WARM" ${BARE_SETTINGS:-}
     metrics_port=bare
   else
     start "serve-$engine" "digitflow serving" \

@@ -19,9 +19,11 @@ import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The images topic's poll loop: one thread of its own polls the consumer, hands each poll batch to the
@@ -161,12 +163,19 @@ public class ImagePolling {
     /**
      * The broker has not acknowledged the batches in flight for {@link #ROOM_WAIT}: the partitions are paused and
      * the consumer polled (nothing comes from paused partitions) until there is room, so that the group keeps
-     * this member (max.poll.interval.ms) and rebalances run however long the broker takes; records of partitions
-     * assigned meanwhile are classified (their send waits for room). Then the paused partitions resume.
+     * this member (max.poll.interval.ms) and rebalances run however long the broker takes. Then the paused
+     * partitions resume.
+     *
+     * <p>A partition assigned during the wait (a rebalance inside one of these polls) is not paused yet, and that
+     * same poll may return its records: they are not classified (their send would wait for room on this thread,
+     * the very blocking the pause avoids), the partition is sought back to its first returned record and paused
+     * with the others, so nothing is skipped and nothing read twice.
      */
     private void waitForRoom(Consumer<String, byte[]> consumer, long commitIntervalMs) throws InterruptedException {
-        java.util.Set<TopicPartition> paused = new java.util.HashSet<>(consumer.assignment());
+        Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
         consumer.pause(paused);
+        Log.infof("The broker has not acknowledged the outputs of %d batches for %s: %s paused, polling on until "
+                + "it does", config.batch().maxInFlight(), ROOM_WAIT, paused);
         try {
             while (!stopping && failure == null && !stream.awaitRoom(POLL_TIMEOUT)) {
                 commit(consumer, commitIntervalMs);
@@ -176,14 +185,25 @@ public class ImagePolling {
                 } catch (WakeupException e) {
                     return;
                 }
-                if (!records.isEmpty()) {
-                    stream.consume(records);
-                }
+                holdBack(consumer, records, paused);
             }
         } finally {
             paused.retainAll(consumer.assignment());
             consumer.resume(paused);
+            Log.infof("Outputs acknowledged again: %s resumed", paused);
         }
+    }
+
+    /** Puts records polled while waiting for room back where they were, and pauses their partitions. */
+    static void holdBack(Consumer<?, ?> consumer, ConsumerRecords<?, ?> records, Set<TopicPartition> paused) {
+        if (records.isEmpty()) {
+            return;
+        }
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+            paused.add(partition);
+        }
+        consumer.pause(records.partitions());
     }
 
     /** At-least-once: commits what the broker acknowledged since the last commit, at most every interval. */

@@ -358,6 +358,118 @@ class BrokerClusterIT {
         assertThat(predicted.values()).as("each id predicted once: no batch classified again").allMatch(n -> n == 1);
     }
 
+    /**
+     * A partition handed to a replica while its outputs are stalled and its own partitions paused: the poll that
+     * brings the assignment may bring that partition's records too. Classified then, their send would wait for
+     * room on the poll thread past max.poll.interval.ms, and the group would drop the replica (the batches in
+     * flight classified again). They are put back and the partition paused with the others instead.
+     * Cooperative rebalancing, so that the hand-over only adds a partition (an eager one revokes all and drains).
+     */
+    @Test
+    void aPartitionAssignedDuringAnOutputStallWaitsWithTheOthers() throws Exception {
+        String prefix = "handover";
+        String group = prefix + "-service";
+        int perPartition = 200;
+        Duration pollInterval = Duration.ofSeconds(3);
+        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".marker", 1, Map.of())), TIMEOUT);
+        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".marker", 0),
+                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                .get(group).coordinator().id();
+        int away = coordinator % NODES + 1;
+        Map<String, String> oneReplica = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
+        admin.createTopics(List.of(new NewTopic(prefix + ".images", Map.of(0, List.of(coordinator), 1,
+                        List.of(coordinator))).configs(oneReplica),
+                new NewTopic(prefix + ".predictions", Map.of(0, List.of(away))).configs(oneReplica),
+                new NewTopic(prefix + ".images.dlq", Map.of(0, List.of(coordinator))).configs(oneReplica)))
+                .all().get(30, TimeUnit.SECONDS);
+        Path log = log("cluster-handover-service.log");
+        int httpPort = Http.freePort();
+        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
+        Map<String, String> settings = new HashMap<>(slowStream(httpPort));
+        settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
+        settings.put("mp.messaging.incoming.images.partition.assignment.strategy", COOPERATIVE);
+        Map<String, Integer> predicted = new HashMap<>();
+        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, settings, TestModels.HOME);
+             KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
+                     prefix + ".predictions")) {
+            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+
+            // A second member takes one partition and never reads it (paused), then leaves during the stall.
+            Set<TopicPartition> taken = new HashSet<>();
+            TopicPartition handedOver;
+            try (KafkaConsumer<String, byte[]> other = KafkaClients.member(cluster.bootstrapServers(), group,
+                    COOPERATIVE)) {
+                other.subscribe(List.of(prefix + ".images"), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                        taken.removeAll(partitions);
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                        other.pause(partitions);
+                        taken.addAll(partitions);
+                    }
+                });
+                await("the second member holding a partition").atMost(Duration.ofMinutes(1))
+                        .until(() -> {
+                            other.poll(Duration.ofMillis(100));
+                            return !taken.isEmpty();
+                        });
+                assertThat(taken).hasSize(1);
+                handedOver = taken.iterator().next();
+
+                cluster.kill(away);
+                MnistSplit test = TestMnist.get().test();
+                try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                    for (int i = 0; i < 2 * perPartition; i++) {
+                        records.add(new ProducerRecord<>(prefix + ".images", i % 2, "id-" + i, test.image(i)));
+                    }
+                    KafkaClients.sendAll(producer, records);
+                }
+                await("the replica's own partition paused, its outputs held up").atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> Files.readString(log).contains(PAUSED) || !service.isAlive());
+            }
+            await("the handed-over partition assigned to the replica").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> assignedAfterPause(Files.readString(log), handedOver.toString()) || !service.isAlive());
+            await("the service running through five poll intervals with the predictions' node away")
+                    .during(pollInterval.multipliedBy(5)).atMost(pollInterval.multipliedBy(7)).until(service::isAlive);
+
+            cluster.restart(away);
+            await(2 * perPartition + " ids predicted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                            predicted.merge(r.key(), 1, Integer::sum);
+                        }
+                        return predicted.size() >= 2 * perPartition || !service.isAlive();
+                    });
+            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+            assertThat(Files.readString(log)).as("the group kept the replica (see %s)", log)
+                    .doesNotContain("poll timeout has expired", "Lost [", STREAM_STOPPED);
+        }
+        assertThat(predicted).hasSize(2 * perPartition);
+        assertThat(predicted.values()).as("each id predicted once: no batch classified again").allMatch(n -> n == 1);
+    }
+
+    private static final String COOPERATIVE = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+    /** ImagePolling's line when it pauses its partitions for want of room among the batches in flight. */
+    private static final String PAUSED = "has not acknowledged the outputs";
+
+    /** Whether the service's log says {@code partition} was assigned after it paused for room. */
+    private static boolean assignedAfterPause(String log, String partition) {
+        int paused = log.indexOf(PAUSED);
+        if (paused < 0) {
+            return false;
+        }
+        return log.substring(paused).lines().anyMatch(line -> line.contains("Assigned {") && line.contains(partition + "="));
+    }
+
     private static int[] othersThan(int survivor) {
         return IntStream.rangeClosed(1, NODES).filter(id -> id != survivor).toArray();
     }

@@ -71,6 +71,17 @@ public final class KafkaClients {
         return consumer;
     }
 
+    /** A member of {@code group} with the given assignor, committing nothing: subscribe it yourself. */
+    public static KafkaConsumer<String, byte[]> member(String bootstrap, String group, String assignor) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
     /**
      * Reads {@code topic} from the start until {@code done} holds for the records kept so far
      * (those matching {@code keep}), or fails after {@code timeout}.
