@@ -16,6 +16,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,6 +55,8 @@ public class ImagePolling {
     static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** How long the loop waits for room among the batches in flight before it pauses and polls to stay in the group. */
     static final Duration ROOM_WAIT = Duration.ofSeconds(1);
+    /** How often at most a pause for back-pressure is logged at INFO (DEBUG in between). */
+    static final Duration PAUSE_SAID_EVERY = Duration.ofMinutes(1);
     /** Beyond the drain: the last commit and the consumer's close, each bounded by the rebalance calls' timeout. */
     public static final Duration CLOSE_TIMEOUT = ImagesRebalanceListener.CALL_TIMEOUT.multipliedBy(2);
 
@@ -75,6 +78,8 @@ public class ImagePolling {
     /** Poll thread only: when offsets were last committed, and whether the last commit failed. */
     private long lastCommit;
     private boolean commitFailing;
+    /** Poll thread only: when a pause for back-pressure was last logged at INFO (nanoTime; 0 for never). */
+    private long lastPauseSaid;
 
     public ImagePolling(DigitflowConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                         Config settings, ImageConsumerSettings consumerSettings, StaticMembership membership,
@@ -174,8 +179,14 @@ public class ImagePolling {
     private void waitForRoom(Consumer<String, byte[]> consumer, long commitIntervalMs) throws InterruptedException {
         Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
         consumer.pause(paused);
-        Log.infof("The broker has not acknowledged the outputs of %d batches for %s: %s paused, polling on until "
-                + "it does", config.batch().maxInFlight(), ROOM_WAIT, paused);
+        // Under a lasting slow downstream the loop pauses every few seconds: said at INFO once a minute at most.
+        long now = System.nanoTime();
+        boolean say = now - lastPauseSaid > PAUSE_SAID_EVERY.toNanos() || lastPauseSaid == 0;
+        if (say) {
+            lastPauseSaid = now;
+        }
+        Log.logf(say ? Logger.Level.INFO : Logger.Level.DEBUG, "The broker has not acknowledged the outputs of %d "
+                + "batches for %s: %s paused, polling on until it does", config.batch().maxInFlight(), ROOM_WAIT, paused);
         try {
             while (!stopping && failure == null && !stream.awaitRoom(POLL_TIMEOUT)) {
                 commit(consumer, commitIntervalMs);
@@ -190,7 +201,7 @@ public class ImagePolling {
         } finally {
             paused.retainAll(consumer.assignment());
             consumer.resume(paused);
-            Log.infof("Outputs acknowledged again: %s resumed", paused);
+            Log.logf(say ? Logger.Level.INFO : Logger.Level.DEBUG, "Outputs acknowledged again: %s resumed", paused);
         }
     }
 
