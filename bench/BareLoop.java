@@ -101,11 +101,30 @@ public class BareLoop {
                 }
             }
             producer.flush();
+            // The clients' own view of how they batch: compare with the service's kafka_* metrics.
+            System.out.println("bare loop clients: " + figures(producer.metrics()) + " " + figures(consumer.metrics()));
         }
         double seconds = (System.nanoTime() - wall0) / 1e9;
         long measured = total - warm;
         System.out.printf(Locale.ROOT, "bare loop: %d records after the first %d: %.0f records/s, process CPU %.1f us "
                 + "per record%n", measured, warm, measured / seconds, (cpu() - cpu0) / 1e3 / measured);
+    }
+
+    private static String figures(Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics) {
+        StringBuilder out = new StringBuilder();
+        for (var entry : metrics.entrySet()) {
+            String name = entry.getKey().name();
+            if (entry.getKey().tags().containsKey("topic") || entry.getKey().tags().containsKey("node-id")) {
+                continue;
+            }
+            if (name.equals("batch-size-avg") || name.equals("records-per-request-avg") || name.equals("request-total")
+                    || name.equals("fetch-size-avg") || name.equals("fetch-total") || name.equals("produce-throttle-time-avg")) {
+                out.append(entry.getKey().group().replace("-metrics", "")).append('.').append(name).append('=')
+                        .append(String.format(Locale.ROOT, "%.0f", ((Number) entry.getValue().metricValue()).doubleValue()))
+                        .append(' ');
+            }
+        }
+        return out.toString().trim();
     }
 
     private static long cpu() {

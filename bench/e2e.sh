@@ -7,7 +7,8 @@
 #   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles;
 #      SHADOW=yes: each engine but constant drains with a shadow candidate scoring every batch too (a
 #      1-epoch retrain published without promotion, then `control shadow`), to measure what shadow costs;
-#   3. FIRST_PHASE=yes: the first burst of FIRST images at full speed, sent as soon as a fresh service's
+#   3. IDLE_PHASE=yes: what a replica with nothing to do costs, its CPU and the broker's over IDLE seconds;
+#   4. FIRST_PHASE=yes: the first burst of FIRST images at full speed, sent as soon as a fresh service's
 #      readiness is UP: how fast it is from the start (JIT, engine and clients warmed or not).
 # Usage: bench/e2e.sh            (N=200000 RATE=2000 STEADY=60000 by default)
 # Needs a model in <home>/models (./digitflow train) and `mvn package` done (./digitflow does it).
@@ -23,6 +24,8 @@ ENGINES=${ENGINES-auto nd4j constant}
 STEADY_ENGINE=${STEADY_ENGINE:-auto}
 STEADY_PHASE=${STEADY_PHASE:-yes}
 FIRST_PHASE=${FIRST_PHASE:-no}
+IDLE_PHASE=${IDLE_PHASE:-no}
+IDLE=${IDLE:-10}
 FIRST=${FIRST:-1000}
 SHADOW=${SHADOW:-no}
 # Extra JVM options and environment for the service, to compare settings: SERVE_OPTS="-D..." SERVE_ENV="A=1"
@@ -141,13 +144,40 @@ for engine in $ENGINES; do
   fi
   sed -n '/^Summary/,$p' "$work/watch-$engine.log"
   cat "$work/warmed-$engine.txt"
-  grep -h "^bare loop:" "$work/serve-$engine.log" | sed 's/^/  /' || true
+  grep -h "^bare loop" "$work/serve-$engine.log" | sed 's/^/  /' || true
+  if [ "$metrics_port" != bare ]; then
+    # How the service's clients batch (compare with the bare loop's figures); all its metrics in the work folder.
+    curl -s "http://127.0.0.1:$metrics_port/q/metrics" > "$work/metrics-$engine.txt" || true
+    grep -E '^kafka_(producer|consumer_fetch_manager)_(batch_size_avg|records_per_request_avg|request_total|fetch_total)\{' \
+      "$work/metrics-$engine.txt" | grep -v 'topic=' | grep -E 'client_id="(kafka-consumer-images|digitflow-outputs)"' \
+      | sed -E 's/\{.*client_id="([^"]*)".*\} / [\1] /; s/^/  /' | sort -u || true
+  fi
   grep -h "^CPU" "$work/watch-$engine.log" || true
   if [ "$CONSOLE" = yes ]; then echo "  console: $(grep -c '^event: tick' "$work/console-$engine.log" || true) ticks received"; fi
   # CPU seconds each process used in all (start-up included): where the two cores went.
   for p in "${pids[@]}"; do ps -o cputimes=,args= -p "$p" 2>/dev/null | awk '{printf "  cpu %5ss  %s\n", $1, $NF}' || true; done
   stop_all
 done
+
+if [ "$IDLE_PHASE" = yes ]; then
+  echo "== idle: a replica ($STEADY_ENGINE) with nothing to read, for $IDLE s after it is ready"
+  fresh_broker idle
+  broker=${pids[-1]}
+  idle_port=$((PORT + 3))
+  start serve-idle "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
+    java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$idle_port -jar target/quarkus-app/quarkus-run.jar serve
+  serve=${pids[-1]}
+  for _ in $(seq 1200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$idle_port/q/health/ready")" = 200 ] && break
+    sleep 0.05
+  done
+  sleep 2 # the start-up's last work (JIT, the first commits) out of the measured window: a benchmark, not a test
+  s0=$(cpu_seconds "$serve"); b0=$(cpu_seconds "$broker")
+  sleep "$IDLE"
+  awk -v s="$(echo "$(cpu_seconds "$serve") - $s0" | bc)" -v b="$(echo "$(cpu_seconds "$broker") - $b0" | bc)" \
+      -v t="$IDLE" 'BEGIN { printf "  idle: service %.3f cores, broker %.3f cores (CPU seconds per second)\n", s / t, b / t }'
+  stop_all
+fi
 
 if [ "$FIRST_PHASE" = yes ]; then
   echo "== first burst of $FIRST images as soon as readiness is UP, engine $STEADY_ENGINE"

@@ -176,9 +176,11 @@ public interface DigitflowConfig {
 
         /**
          * How long the broker may hold a fetch to fill a batch (consumer fetch.max.wait.ms, with
-         * fetch.min.bytes = max-size images). Longer: fuller batches at moderate load; shorter: lower latency.
+         * fetch.min.bytes = max-size images). 0: no waiting for a fuller batch, a long poll that answers as soon
+         * as one image is there (and costs nothing while the topic is quiet). Longer: fuller batches at
+         * moderate load, for that much latency, and a quiet topic fetched about every max-wait.
          */
-        @WithDefault("2ms")
+        @WithDefault("0s")
         Duration maxWait();
 
         /** Poll batches whose outputs may be awaiting the broker's acknowledgement at once (bounds memory). */
