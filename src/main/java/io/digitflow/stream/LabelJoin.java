@@ -19,7 +19,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -54,7 +53,7 @@ public class LabelJoin {
     private final byte[] digits;
     private final long[] times;
     private final boolean[] counted;
-    private final Map<String, Integer> slots;
+    private final SlotIndex slots;
     private int next;
 
     private volatile boolean stopping;
@@ -84,7 +83,7 @@ public class LabelJoin {
         this.digits = new byte[capacity];
         this.times = new long[capacity];
         this.counted = new boolean[capacity];
-        this.slots = new HashMap<>(Math.max(16, capacity * 4 / 3 + 1));
+        this.slots = new SlotIndex(keys);
         // Counters left by an earlier instance in this registry (an application restarted in the same JVM) would go on
         // counting from their old values.
         registry.find("digitflow.live.labels.joined").meters().forEach(registry::remove);
@@ -111,8 +110,8 @@ public class LabelJoin {
                     continue;
                 }
                 String old = keys[next];
-                if (old != null && slots.get(old) == next) {
-                    slots.remove(old);
+                if (old != null) {
+                    slots.removeIfAt(old, next);
                 }
                 keys[next] = key;
                 models[next] = tally.model(i);
@@ -130,8 +129,8 @@ public class LabelJoin {
         String model;
         boolean right;
         synchronized (this) {
-            Integer slot = key == null ? null : slots.get(key);
-            if (slot == null || now - times[slot] > windowMillis) {
+            int slot = key == null ? -1 : slots.get(key);
+            if (slot < 0 || now - times[slot] > windowMillis) {
                 unmatched.increment();
                 return false;
             }
