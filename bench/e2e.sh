@@ -4,7 +4,7 @@
 #      nd4j, and constant (the Kafka-only ceiling: same pipeline, no model), each on a fresh broker;
 #      bare (bench/BareLoop.java: a bare kafka-clients loop answering each image with a JSON, nothing else:
 #      the floor of the Kafka path on this machine, measured the same way);
-#   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles;
+#   2. a steady RATE images/s for STEADY images: end-to-end latency percentiles (STEADY_ENGINE; bare: the floor);
 #      SHADOW=yes: each engine but constant drains with a shadow candidate scoring every batch too (a
 #      1-epoch retrain published without promotion, then `control shadow`), to measure what shadow costs;
 #   3. IDLE_PHASE=yes: what a replica with nothing to do costs, its CPU and the broker's over IDLE seconds;
@@ -78,6 +78,13 @@ warmed_drain() {
       -v b="$(echo "$(cpu_seconds "$broker") - $b0" | bc)" -v seen="$seen" 'BEGIN {
     printf "  warmed drain (after %d records, %d more): %.0f images/s; service CPU %.1f us/image, broker %.1f us/image\n",
       seen, n, n / t, s * 1e6 / n, b * 1e6 / n }'
+}
+
+# The bare loop in place of the service for the first-burst and steady phases (STEADY_ENGINE=bare): it makes
+# the topics and answers $2 images; ready once the group gave it its partitions.
+bare_replica() {
+  start "bare-$1" "bare loop assigned" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java \
+    127.0.0.1:$PORT "$2" "$2" ${BARE_SETTINGS:-}
 }
 
 # A console page's connection, opened as soon as the service's HTTP port answers, held until it stops.
@@ -183,31 +190,41 @@ if [ "$FIRST_PHASE" = yes ]; then
   echo "== first burst of $FIRST images as soon as readiness is UP, engine $STEADY_ENGINE"
   fresh_broker first
   first_port=$((PORT + 3))
-  start serve-first "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
-    java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$first_port -jar target/quarkus-app/quarkus-run.jar serve
-  for _ in $(seq 1200); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$first_port/q/health/ready")" = 200 ] && break
-    sleep 0.05
-  done
+  if [ "$STEADY_ENGINE" = bare ]; then
+    bare_replica first "$FIRST"
+  else
+    start serve-first "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
+      java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$first_port -jar target/quarkus-app/quarkus-run.jar serve
+    for _ in $(seq 1200); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$first_port/q/health/ready")" = 200 ] && break
+      sleep 0.05
+    done
+  fi
   start watch-first "Watching" "${app[@]}" watch --expect "$FIRST" --show 0 --timeout PT5M "${client[@]}"
   watcher=${pids[-1]}
   "${app[@]}" send --mnist-test --count "$FIRST" "${client[@]}" | tail -1
   wait "$watcher" || true
   sed -n '/^Summary/,$p' "$work/watch-first.log"
   # Inside the service: decode + inference per poll batch, and poll batches.
-  curl -s "http://127.0.0.1:$first_port/q/metrics" | grep -E '^digitflow_batch_processing_seconds_(count|sum|max)|^digitflow_engine_batch_size_(count|sum)' | sed 's/^/  /'
-  grep -h "Warmed up" "$work/serve-first.log" | sed 's/^/  /' || true
+  if [ "$STEADY_ENGINE" != bare ]; then
+    curl -s "http://127.0.0.1:$first_port/q/metrics" | grep -E '^digitflow_batch_processing_seconds_(count|sum|max)|^digitflow_engine_batch_size_(count|sum)' | sed 's/^/  /'
+    grep -h "Warmed up" "$work/serve-first.log" | sed 's/^/  /' || true
+  fi
   stop_all
 fi
 
 [ "$STEADY_PHASE" = yes ] || exit 0
 echo "== steady $RATE images/s for $STEADY images, engine $STEADY_ENGINE (after a 10 s warm-up at the same rate)"
 fresh_broker steady
-start serve-steady "digitflow serving" \
-  env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$STEADY_ENGINE") -jar target/quarkus-app/quarkus-run.jar serve
 # One watch and one send for warm-up and measurement together, so that every JVM (service, send,
 # watch) has compiled its hot path before the measured part; the first 10 s are left out.
 warm=$((RATE * 10))
+if [ "$STEADY_ENGINE" = bare ]; then
+  bare_replica steady $((warm + STEADY))
+else
+  start serve-steady "digitflow serving" \
+    env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$STEADY_ENGINE") -jar target/quarkus-app/quarkus-run.jar serve
+fi
 start watch-steady "Watching" "${app[@]}" watch --skip "$warm" --expect "$STEADY" --show 0 --timeout PT10M "${client[@]}"
 watcher=${pids[-1]}
 "${app[@]}" send --mnist-test --count $((warm + STEADY)) --rate "$RATE" "${client[@]}" | tail -1
