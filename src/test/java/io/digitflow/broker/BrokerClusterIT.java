@@ -298,34 +298,16 @@ class BrokerClusterIT {
     @Test
     void outputsStalledLongerThanThePollIntervalKeepTheReplicaInItsGroup() throws Exception {
         String prefix = "stalled";
-        String group = prefix + "-service";
         int images = 400;
         Duration pollInterval = Duration.ofSeconds(3);
-        // An offset of a topic the service does not read makes the group known, so its coordinator can be asked.
-        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".marker", 1, Map.of())), TIMEOUT);
-        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".marker", 0),
-                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
-        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
-                .get(group).coordinator().id();
-        int away = coordinator % NODES + 1;
-        Map<String, String> oneReplica = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
-        admin.createTopics(List.of(new NewTopic(prefix + ".images", Map.of(0, List.of(coordinator))).configs(oneReplica),
-                new NewTopic(prefix + ".predictions", Map.of(0, List.of(away))).configs(oneReplica),
-                new NewTopic(prefix + ".images.dlq", Map.of(0, List.of(coordinator))).configs(oneReplica)))
-                .all().get(30, TimeUnit.SECONDS);
-        Path log = log("cluster-stalled-service.log");
-        int httpPort = Http.freePort();
-        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
-        URI metrics = URI.create("http://localhost:" + httpPort + "/q/metrics");
-        Map<String, String> settings = new HashMap<>(slowStream(httpPort));
-        settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
+        Stall stall = stall(prefix, 1, pollInterval);
+        int away = stall.away();
+        Path log = stall.log();
+        URI metrics = stall.metrics();
         Map<String, Integer> predicted = new HashMap<>();
-        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, settings, TestModels.HOME);
+        try (AppProcess service = stall.serveReady(prefix);
              KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
                      prefix + ".predictions")) {
-            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
-            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
 
             cluster.kill(away);
             MnistSplit test = TestMnist.get().test();
@@ -371,31 +353,14 @@ class BrokerClusterIT {
         String group = prefix + "-service";
         int perPartition = 200;
         Duration pollInterval = Duration.ofSeconds(3);
-        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".marker", 1, Map.of())), TIMEOUT);
-        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".marker", 0),
-                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
-        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
-                .get(group).coordinator().id();
-        int away = coordinator % NODES + 1;
-        Map<String, String> oneReplica = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
-        admin.createTopics(List.of(new NewTopic(prefix + ".images", Map.of(0, List.of(coordinator), 1,
-                        List.of(coordinator))).configs(oneReplica),
-                new NewTopic(prefix + ".predictions", Map.of(0, List.of(away))).configs(oneReplica),
-                new NewTopic(prefix + ".images.dlq", Map.of(0, List.of(coordinator))).configs(oneReplica)))
-                .all().get(30, TimeUnit.SECONDS);
-        Path log = log("cluster-handover-service.log");
-        int httpPort = Http.freePort();
-        URI readiness = URI.create("http://localhost:" + httpPort + "/q/health/ready");
-        Map<String, String> settings = new HashMap<>(slowStream(httpPort));
-        settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
-        settings.put("mp.messaging.incoming.images.partition.assignment.strategy", COOPERATIVE);
+        Stall stall = stall(prefix, 2, pollInterval);
+        int away = stall.away();
+        Path log = stall.log();
+        stall.settings().put("mp.messaging.incoming.images.partition.assignment.strategy", COOPERATIVE);
         Map<String, Integer> predicted = new HashMap<>();
-        try (AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, settings, TestModels.HOME);
+        try (AppProcess service = stall.serveReady(prefix);
              KafkaConsumer<String, byte[]> reader = KafkaClients.consumer(cluster.bootstrapServers(),
                      prefix + ".predictions")) {
-            await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
-            assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
 
             // A second member takes one partition and never reads it (paused), then leaves during the stall.
             Set<TopicPartition> taken = new HashSet<>();
@@ -455,6 +420,64 @@ class BrokerClusterIT {
         }
         assertThat(predicted).hasSize(2 * perPartition);
         assertThat(predicted.values()).as("each id predicted once: no batch classified again").allMatch(n -> n == 1);
+    }
+
+    /** An output stall's set-up: the node to take away, the service's log, endpoints and settings. */
+    private record Stall(int away, Path log, URI readiness, URI metrics, Map<String, String> settings) {
+
+        /** The service with these settings, once ready. */
+        AppProcess serveReady(String prefix) throws Exception {
+            AppProcess service = AppProcess.serve(cluster.bootstrapServers(), prefix, log, settings, TestModels.HOME);
+            try {
+                await("ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> Http.get(readiness).status() == 200 || !service.isAlive());
+                assertThat(service.isAlive()).as("service running (see %s)", log).isTrue();
+                return service;
+            } catch (RuntimeException | Error e) {
+                service.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Topics for an output stall of the service in group {@code <prefix>-service}, and its settings: a slow
+     * stream, the given max.poll.interval.ms. See {@link #predictionsAwayFromTheCoordinator}.
+     */
+    private static Stall stall(String prefix, int imagesPartitions, Duration pollInterval) throws Exception {
+        int away = predictionsAwayFromTheCoordinator(prefix, prefix + "-service", imagesPartitions);
+        int httpPort = Http.freePort();
+        Map<String, String> settings = new HashMap<>(slowStream(httpPort));
+        settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
+        return new Stall(away, log("cluster-" + prefix + "-service.log"),
+                URI.create("http://localhost:" + httpPort + "/q/health/ready"),
+                URI.create("http://localhost:" + httpPort + "/q/metrics"), settings);
+    }
+
+    /**
+     * The prefixed topics for an output stall: the images ({@code imagesPartitions}) and dead letters on the
+     * group's coordinator, the predictions' one partition on another node (returned), so that node can go away
+     * while the group and the images stay reachable.
+     */
+    private static int predictionsAwayFromTheCoordinator(String prefix, String group, int imagesPartitions)
+            throws Exception {
+        // An offset of a topic the service does not read makes the group known, so its coordinator can be asked.
+        TopicSetup.ensure(admin, List.of(new TopicSpec(prefix + ".marker", 1, Map.of())), TIMEOUT);
+        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(prefix + ".marker", 0),
+                new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                .get(group).coordinator().id();
+        int away = coordinator % NODES + 1;
+        Map<String, String> oneReplica = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
+        Map<Integer, List<Integer>> images = new HashMap<>();
+        for (int p = 0; p < imagesPartitions; p++) {
+            images.put(p, List.of(coordinator));
+        }
+        admin.createTopics(List.of(new NewTopic(prefix + ".images", images).configs(oneReplica),
+                new NewTopic(prefix + ".predictions", Map.of(0, List.of(away))).configs(oneReplica),
+                new NewTopic(prefix + ".images.dlq", Map.of(0, List.of(coordinator))).configs(oneReplica)))
+                .all().get(30, TimeUnit.SECONDS);
+        return away;
     }
 
     private static final String COOPERATIVE = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
