@@ -38,7 +38,10 @@ public class Main {
                 // Before the broker and Quarkus start: a bad replica id is one line, not a deployment failure.
                 ReplicaIdentity.checkSetting();
                 System.setProperty(SERVE_PROPERTY, "true");
-                System.setProperty("app.messaging-log-level", "INFO");
+                // SmallRye's warnings and errors, not its INFO: its one INFO line at start said "Incoming channel
+                // `images` disabled by configuration", true of its channel and misleading, since the poll loop of
+                // our own reads the images.
+                System.setProperty("app.messaging-log-level", "WARN");
                 broker = LocalBrokerLauncher.startIfNoClusterConfigured();
             } else if (args.length > 0 && args[0].equals("broker") && !isHelp(args)) {
                 broker = Optional.of(LocalBrokerLauncher.start());
