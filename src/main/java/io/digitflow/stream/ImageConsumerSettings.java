@@ -15,8 +15,8 @@ import java.util.Map;
  *
  * <p>With a {@code max-wait}, the broker holds a fetch up to that long for {@code max-size} images to arrive:
  * fuller (cheaper) batches at moderate load, for up to max-wait of latency. The price is paid while idle too:
- * a quiet topic is fetched about every max-wait (2 ms: a third of a core of the broker's CPU and a tenth of a
- * core of the replica's, measured on a 2-core machine, per replica).
+ * a quiet topic is fetched about every max-wait (2 ms: 0.35–0.5 of a core of the broker and 0.2–0.4 of the
+ * replica's, per idle replica, measured on a 2-core machine).
  */
 @ApplicationScoped
 public class ImageConsumerSettings {
