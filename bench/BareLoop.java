@@ -27,15 +27,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The floor of the Kafka path on this machine: a bare kafka-clients poll loop that answers each image with a
  * prediction-sized JSON and nothing else (no decoding, no model, no bounds, no metrics, no dead letters,
- * offsets committed every second without waiting for the outputs). It reads the service's images topic with
- * the service's fetch settings, keeps each input's key and headers on its answer, and writes what `watch`
- * reads, so bench/e2e.sh measures it the way it measures the service (`ENGINES=bare`).
+ * offsets auto-committed every 5 s without waiting for the outputs). It reads the service's images topic,
+ * keeps each input's key and headers on its answer, and writes what `watch` reads, so bench/e2e.sh measures it
+ * the way it measures the service (`ENGINES=bare`, `STEADY_ENGINE=bare`).
  *
  *   java -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java BOOTSTRAP TOTAL WARM [consumer.NAME=VALUE|producer.NAME=VALUE ...]
  *
  * Without settings it is the untuned loop (Kafka's defaults, but the service's max.poll.records and
  * max.partition.fetch.bytes); `BARE_SETTINGS` in bench/e2e.sh gives it the service's other settings too
- * (e.g. producer.batch.size=262144 consumer.fetch.min.bytes=401408 consumer.fetch.max.wait.ms=2).
+ * (producer.batch.size=262144: the service's fetches are Kafka's long poll already).
  *
  * (`BARE_OPTS="-XX:StartFlightRecording=filename=bare.jfr,settings=profile" ENGINES=bare bench/e2e.sh`, then
  * `java bench/JfrBreakdown.java bare.jfr N 5`, profiles it like the service.)
@@ -60,7 +60,7 @@ public class BareLoop {
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "bare-loop");
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true); // every second, like the service
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true); // Kafka's interval, 5 s
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4194304);
         Map<String, Object> producerConfig = new HashMap<>();
@@ -77,7 +77,6 @@ public class BareLoop {
                 throw new IllegalArgumentException("not consumer.NAME=VALUE nor producer.NAME=VALUE: " + args[i]);
             }
         }
-        // A typical prediction of the service, its id replaced by each record's key.
         // A typical prediction of the service (PredictionJson), its id the record's key: built from bytes, as
         // cheap as JSON gets, so that this stays the floor.
         byte[] head = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);

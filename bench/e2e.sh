@@ -80,11 +80,19 @@ warmed_drain() {
       seen, n, n / t, s * 1e6 / n, b * 1e6 / n }'
 }
 
-# The bare loop in place of the service for the first-burst and steady phases (STEADY_ENGINE=bare): it makes
-# the topics and answers $2 images; ready once the group gave it its partitions.
-bare_replica() {
-  start "bare-$1" "bare loop assigned" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java \
-    127.0.0.1:$PORT "$2" "$2" ${BARE_SETTINGS:-}
+# The bare loop in place of the service, logging to $work/$1.log (ENGINES=bare, STEADY_ENGINE=bare): it makes
+# the topics, answers $2 images and says "warm" after $3; started once the group gave it its partitions.
+bare_loop() {
+  start "$1" "bare loop assigned" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java \
+    127.0.0.1:$PORT "$2" "$3" ${BARE_SETTINGS:-}
+}
+
+# Waits, at most a minute, for the readiness of the service on HTTP port $1.
+await_ready() {
+  for _ in $(seq 1200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/q/health/ready")" = 200 ] && break
+    sleep 0.05
+  done
 }
 
 # A console page's connection, opened as soon as the service's HTTP port answers, held until it stops.
@@ -138,7 +146,7 @@ for engine in $ENGINES; do
   if [ "$CONSOLE" = yes ]; then metrics_port=$CONSOLE_PORT
   elif [ $shadowed = no ]; then SERVE_OPTS_RUN="-Dquarkus.http.port=$metrics_port"; fi
   if [ "$engine" = bare ]; then
-    start serve-bare "bare loop polling" java ${BARE_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/BareLoop.java 127.0.0.1:$PORT "$N" "$WARM" ${BARE_SETTINGS:-}
+    bare_loop serve-bare "$N" "$WARM"
     metrics_port=bare
   else
     start "serve-$engine" "digitflow serving" \
@@ -174,10 +182,7 @@ if [ "$IDLE_PHASE" = yes ]; then
   start serve-idle "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
     java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$idle_port -jar target/quarkus-app/quarkus-run.jar serve
   serve=${pids[-1]}
-  for _ in $(seq 1200); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$idle_port/q/health/ready")" = 200 ] && break
-    sleep 0.05
-  done
+  await_ready "$idle_port"
   sleep 2 # the start-up's last work (JIT, the first commits) out of the measured window: a benchmark, not a test
   s0=$(cpu_seconds "$serve"); b0=$(cpu_seconds "$broker")
   sleep "$IDLE"
@@ -191,14 +196,11 @@ if [ "$FIRST_PHASE" = yes ]; then
   fresh_broker first
   first_port=$((PORT + 3))
   if [ "$STEADY_ENGINE" = bare ]; then
-    bare_replica first "$FIRST"
+    bare_loop bare-first "$FIRST" "$FIRST"
   else
     start serve-first "digitflow serving" env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV \
       java $(serve_opts "$STEADY_ENGINE") -Dquarkus.http.port=$first_port -jar target/quarkus-app/quarkus-run.jar serve
-    for _ in $(seq 1200); do
-      [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$first_port/q/health/ready")" = 200 ] && break
-      sleep 0.05
-    done
+    await_ready "$first_port"
   fi
   start watch-first "Watching" "${app[@]}" watch --expect "$FIRST" --show 0 --timeout PT5M "${client[@]}"
   watcher=${pids[-1]}
@@ -220,7 +222,7 @@ fresh_broker steady
 # watch) has compiled its hot path before the measured part; the first 10 s are left out.
 warm=$((RATE * 10))
 if [ "$STEADY_ENGINE" = bare ]; then
-  bare_replica steady $((warm + STEADY))
+  bare_loop bare-steady $((warm + STEADY)) $((warm + STEADY))
 else
   start serve-steady "digitflow serving" \
     env KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT $SERVE_ENV java $(serve_opts "$STEADY_ENGINE") -jar target/quarkus-app/quarkus-run.jar serve

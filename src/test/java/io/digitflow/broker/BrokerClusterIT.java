@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -350,7 +352,6 @@ class BrokerClusterIT {
     @Test
     void aPartitionAssignedDuringAnOutputStallWaitsWithTheOthers() throws Exception {
         String prefix = "handover";
-        String group = prefix + "-service";
         int perPartition = 200;
         Duration pollInterval = Duration.ofSeconds(3);
         Stall stall = stall(prefix, 2, pollInterval);
@@ -365,16 +366,16 @@ class BrokerClusterIT {
             // A second member takes one partition and never reads it (paused), then leaves during the stall.
             Set<TopicPartition> taken = new HashSet<>();
             TopicPartition handedOver;
-            try (KafkaConsumer<String, byte[]> other = KafkaClients.member(cluster.bootstrapServers(), group,
+            try (KafkaConsumer<String, byte[]> other = KafkaClients.member(cluster.bootstrapServers(), stall.group(),
                     COOPERATIVE)) {
-                other.subscribe(List.of(prefix + ".images"), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                other.subscribe(List.of(prefix + ".images"), new ConsumerRebalanceListener() {
                     @Override
-                    public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                         taken.removeAll(partitions);
                     }
 
                     @Override
-                    public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                         other.pause(partitions);
                         taken.addAll(partitions);
                     }
@@ -423,7 +424,7 @@ class BrokerClusterIT {
     }
 
     /** An output stall's set-up: the node to take away, the service's log, endpoints and settings. */
-    private record Stall(int away, Path log, URI readiness, URI metrics, Map<String, String> settings) {
+    private record Stall(String group, int away, Path log, URI readiness, URI metrics, Map<String, String> settings) {
 
         /** The service with these settings, once ready. */
         AppProcess serveReady(String prefix) throws Exception {
@@ -445,11 +446,12 @@ class BrokerClusterIT {
      * stream, the given max.poll.interval.ms. See {@link #predictionsAwayFromTheCoordinator}.
      */
     private static Stall stall(String prefix, int imagesPartitions, Duration pollInterval) throws Exception {
-        int away = predictionsAwayFromTheCoordinator(prefix, prefix + "-service", imagesPartitions);
+        String group = prefix + "-service";
+        int away = predictionsAwayFromTheCoordinator(prefix, group, imagesPartitions);
         int httpPort = Http.freePort();
         Map<String, String> settings = new HashMap<>(slowStream(httpPort));
         settings.put("mp.messaging.incoming.images.max.poll.interval.ms", String.valueOf(pollInterval.toMillis()));
-        return new Stall(away, log("cluster-" + prefix + "-service.log"),
+        return new Stall(group, away, log("cluster-" + prefix + "-service.log"),
                 URI.create("http://localhost:" + httpPort + "/q/health/ready"),
                 URI.create("http://localhost:" + httpPort + "/q/metrics"), settings);
     }
